@@ -59,7 +59,8 @@ def handle_errors(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
-        verbose = ctx.find_object(Context).verbose if ctx.find_object(Context) else 0
+        options = ctx.find_object(Context)
+        verbose = options.verbose if options is not None else 0
         try:
             return command(*args, **kwargs)
         except LednetError as exc:

@@ -12,10 +12,12 @@ from collections.abc import Callable
 
 # Each meaning takes the period year and says in words what the figure covers.
 PERIOD_MEANINGS: dict[str, Callable[[int], str]] = {
-    "financial_year": lambda p: f"financial year {p - 1}/{p % 100:02d} (1 April {p - 1} to 31 March {p})",
+    "financial_year": lambda p: (
+        f"financial year {p - 1}/{p % 100:02d} (1 April {p - 1} to 31 March {p})"),
     "at_31_march": lambda p: f"as at 31 March {p}",
     "mid_year_previous": lambda p: f"mid-{p - 1} estimate (30 June {p - 1})",
-    "aps_year_to_december_previous": lambda p: f"Annual Population Survey, January to December {p - 1}",
+    "aps_year_to_december_previous": lambda p: (
+        f"Annual Population Survey, January to December {p - 1}"),
     "march": lambda p: f"March {p}",
     "march_count": lambda p: f"count for March {p}",
     "ashe_april_previous": lambda p: f"Annual Survey of Hours and Earnings, April {p - 1}",

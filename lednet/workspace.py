@@ -10,7 +10,7 @@ from typing import Any
 from .authorities import MEMBER_TYPES, Authority, lookup
 from .catalogue import Catalogue, default_catalogue_path, load_catalogue
 from .errors import CatalogueError, ConfigError
-from .yamlio import LineDict, load_yaml
+from .yamlio import LineDict, LineList, load_yaml
 
 CONFIG_NAME = "lednet.yaml"
 _CONFIG_KEYS = {"network", "catalogue", "members", "returns", "outputs", "store", "archive",
@@ -251,7 +251,7 @@ class _WorkspaceBuilder:
             raise ConfigError(f"{path}: member list not found; check 'members' in lednet.yaml")
         document = load_yaml(path)
         items = document.get("members") if isinstance(document, LineDict) else None
-        if not isinstance(items, list):
+        if not isinstance(items, LineList):
             raise self.fail(path, 1, "the member list must have a 'members:' list")
         members: list[Member] = []
         seen: dict[str, int] = {}

@@ -10,7 +10,7 @@ import yaml
 from .errors import CatalogueError
 
 
-class LineDict(dict):  # type: ignore[type-arg]
+class LineDict(dict):  # type: ignore[type-arg,unused-ignore]
     """A mapping from YAML that knows its own line and the line of each key (1-based)."""
 
     line: int = 0
@@ -20,7 +20,7 @@ class LineDict(dict):  # type: ignore[type-arg]
         return self.key_lines.get(key, self.line)
 
 
-class LineList(list):  # type: ignore[type-arg]
+class LineList(list):  # type: ignore[type-arg,unused-ignore]
     """A sequence from YAML that knows its own line and the line of each item."""
 
     line: int = 0
