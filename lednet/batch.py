@@ -1,0 +1,268 @@
+"""``lednet run``: the unattended job a coordinator schedules during the collection window.
+
+One run takes the workspace lock, then: fetches national data if the period has none, makes
+return templates for members that have none, ingests new files that have finished arriving,
+and rebuilds reports only when the data behind them changed. A second run with nothing new
+changes nothing, so the store and every output stay byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import logging.handlers
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import filelock
+
+from .errors import EXIT_OK, EXIT_REJECTED, ConfigError, WorkspaceLocked
+from .fsutil import atomic_write_text, sha256_file
+from .store import Store
+from .workspace import Workspace
+
+log = logging.getLogger("lednet.batch")
+
+LOCK_NAME = ".lednet.lock"
+STATE_NAME = ".lednet-run-state.json"
+# Files an editor or a copy leaves beside the real one; never returns.
+_IGNORED_PREFIXES = ("~$", ".", "._")
+_IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
+
+
+@dataclass
+class RunSummary:
+    """What one run did, for the terminal, for --json and for the exit code."""
+
+    period: int
+    files_seen: int = 0
+    files_new: int = 0
+    files_waiting: list[str] = field(default_factory=list)
+    accepted: int = 0
+    rejected: int = 0
+    rejected_files: list[str] = field(default_factory=list)
+    national_fetched: bool = False
+    templates_written: int = 0
+    reports_written: int = 0
+    duration_seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_REJECTED if self.rejected else EXIT_OK
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.files_new or self.national_fetched or self.templates_written
+                    or self.reports_written)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["exit_code"] = self.exit_code
+        return data
+
+    def lines(self, quiet: bool = False) -> list[str]:
+        problems = [f"rejected: {name}" for name in self.rejected_files]
+        if quiet:
+            return problems
+        if not self.changed and not self.files_waiting:
+            return []
+        lines = [f"period {self.period}: {self.files_new} new file(s) of {self.files_seen} "
+                 f"seen; {self.accepted} accepted, {self.rejected} rejected; "
+                 f"{self.templates_written} template(s), {self.reports_written} report file(s) "
+                 f"written in {self.duration_seconds:.1f} s"]
+        lines += [f"still arriving, left for the next run: {name}" for name in self.files_waiting]
+        return lines + problems
+
+
+def run_batch(workspace: Workspace, period: int | None = None, wait: float | None = None,
+              quiet: bool = False) -> RunSummary:
+    """Run every step for one period under the workspace lock."""
+    period = period or _configured_period(workspace)
+    started = time.monotonic()
+    timeout = workspace.lock_timeout if wait is None else wait
+
+    with _workspace_lock(workspace, timeout), _log_to_workspace(workspace):
+        log.info("run started for period %s", period)
+        summary = RunSummary(period=period)
+
+        summary.national_fetched = _fetch_if_missing(workspace, period)
+        summary.templates_written = _make_missing_templates(workspace, period)
+        _ingest_new_returns(workspace, period, summary)
+        summary.reports_written = _rebuild_reports_if_changed(workspace, period)
+
+        summary.duration_seconds = round(time.monotonic() - started, 2)
+        log.info("run finished: %s", json.dumps(summary.to_json(), sort_keys=True))
+    return summary
+
+
+def _configured_period(workspace: Workspace) -> int:
+    if workspace.deadlines:
+        return max(workspace.deadlines)
+    raise ConfigError("no period given: pass --period, or add the period to 'deadlines' in "
+                      "lednet.yaml")
+
+
+@contextmanager
+def _workspace_lock(workspace: Workspace, timeout: float) -> Iterator[None]:
+    """Hold an OS-level lock on the workspace.
+
+    filelock uses flock(), which the kernel releases when the holding process dies, so a lock
+    file left behind by a killed run never blocks the next one.
+    """
+    lock = filelock.FileLock(str(workspace.root / LOCK_NAME))
+    try:
+        lock.acquire(timeout=max(timeout, 0))
+    except filelock.Timeout as exc:
+        raise WorkspaceLocked(f"workspace {workspace.root} is locked by another lednet run; "
+                              "try later, or wait for it with --wait SECONDS") from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def _log_to_workspace(workspace: Workspace) -> Iterator[None]:
+    """Leave a trail in logs/lednet.log (rotated) for runs nobody watched."""
+    folder = workspace.root / "logs"
+    folder.mkdir(exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(folder / "lednet.log", maxBytes=1_000_000,
+                                                   backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger("lednet")
+    previous_level = root.level
+    root.addHandler(handler)
+    # The file gets INFO even when the terminal is --quiet; each handler filters for itself.
+    for existing in root.handlers:
+        if existing is not handler and existing.level == logging.NOTSET:
+            existing.setLevel(previous_level or logging.WARNING)
+    root.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
+        handler.close()
+
+
+def _fetch_if_missing(workspace: Workspace, period: int) -> bool:
+    """Fetch national data only when the store holds none for the period."""
+    with Store(workspace.store_path) as store:
+        if store.national_values(period):
+            return False
+
+    from .nomis.fetch import fetch_national
+
+    summary = fetch_national(workspace, period, authorities=[], refresh=False,
+                             offline=workspace.nomis.offline)
+    for line in summary.lines():
+        log.info("fetch: %s", line)
+    return True
+
+
+def _make_missing_templates(workspace: Workspace, period: int) -> int:
+    """Make return templates only for members that have none; never overwrite."""
+    from .returns.template import make_templates
+
+    result = make_templates(workspace, period, authorities=[], out_dir=None, force=False)
+    written = len(getattr(result, "written", []))
+    if written:
+        log.info("made %d return template(s)", written)
+    return written
+
+
+def settled_files(folder: Path, settle_seconds: float, now: float | None = None
+                  ) -> tuple[list[Path], list[Path]]:
+    """Split the files in ``folder`` into (settled, still arriving).
+
+    A file modified within the last ``settle_seconds`` may still be being copied in; it is
+    left for the next run rather than ingested half-written and rejected.
+    """
+    now = time.time() if now is None else now
+    settled: list[Path] = []
+    arriving: list[Path] = []
+    if not folder.is_dir():
+        return settled, arriving
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.name.startswith(_IGNORED_PREFIXES) or path.name.endswith(_IGNORED_SUFFIXES):
+            continue
+        stat = path.stat()
+        if now - stat.st_mtime < settle_seconds:
+            arriving.append(path)
+        else:
+            settled.append(path)
+    return settled, arriving
+
+
+def _ingest_new_returns(workspace: Workspace, period: int, summary: RunSummary) -> None:
+    settled, arriving = settled_files(workspace.returns_dir, workspace.settle_seconds)
+    summary.files_seen = len(settled) + len(arriving)
+    summary.files_waiting = [str(p.relative_to(workspace.returns_dir)) for p in arriving]
+
+    with Store(workspace.store_path) as store:
+        known = {row[0] for row in store.db.execute("SELECT sha256 FROM files")}
+    new = [p for p in settled if sha256_file(p) not in known]
+    summary.files_new = len(new)
+    if not new:
+        return
+
+    from .ingest import ingest_paths
+
+    result = ingest_paths(workspace, new, period=period, dry_run=False)
+    outcome = _outcomes(result)
+    summary.accepted = outcome["accepted"]
+    summary.rejected = outcome["rejected"]
+    summary.rejected_files = outcome["rejected_files"]
+    log.info("ingested %d file(s): %d accepted, %d rejected", len(new), summary.accepted,
+             summary.rejected)
+
+
+def _outcomes(result: Any) -> dict[str, Any]:
+    """Counts from an ingest result's JSON form, which is its stable public shape."""
+    data = result.to_json()
+    files = data.get("files", [])
+    rejected = [f for f in files if f.get("outcome") in ("rejected", "not-a-return")]
+    accepted = [f for f in files if str(f.get("outcome", "")).startswith("accepted")]
+    return {"accepted": len(accepted), "rejected": len(rejected),
+            "rejected_files": [str(f.get("file", "")) for f in rejected]}
+
+
+def _inputs_fingerprint(workspace: Workspace, period: int) -> str:
+    """Hash of everything a report is made from; unchanged inputs mean unchanged reports."""
+    with Store(workspace.store_path) as store:
+        dataset = [asdict(v) for v in store.dataset(period)]
+        closed = store.is_closed(period)
+    parts = {
+        "dataset": dataset,
+        "closed": closed,
+        "catalogue": workspace.catalogue.fingerprint,
+        "members": [m.gss for m in workspace.members_for(period)],
+        "exclusions": (workspace.exclusions_path.read_text(encoding="utf-8")
+                       if workspace.exclusions_path.exists() else ""),
+    }
+    canonical = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _rebuild_reports_if_changed(workspace: Workspace, period: int) -> int:
+    state_path = workspace.outputs_dir / STATE_NAME
+    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
+    fingerprint = _inputs_fingerprint(workspace, period)
+    if state.get(str(period)) == fingerprint:
+        return 0
+
+    from .report.build import build_reports
+
+    result = build_reports(workspace, period, authorities=[], formats=["html", "pdf"],
+                           anonymise=False, out_dir=None)
+    state[str(period)] = fingerprint
+    atomic_write_text(state_path, json.dumps(state, indent=2, sort_keys=True) + "\n")
+    written = len(getattr(result, "paths", []))
+    log.info("rebuilt %d report file(s)", written)
+    return written
