@@ -1,0 +1,1 @@
+"""Benchmarks for a period: the merged figures, derived indicators, ranks and distributions."""
