@@ -229,7 +229,10 @@ class _WorkspaceBuilder:
         api_key = os.environ.get(env_name) or raw.get("api_key") or None
         base = NomisSettings()
         return NomisSettings(
-            base_url=str(raw.get("base_url", base.base_url)).rstrip("/"),
+            # LEDNET_NOMIS_BASE_URL points one run at a mirror or a local snapshot server
+            # without editing the workspace's config.
+            base_url=str(os.environ.get("LEDNET_NOMIS_BASE_URL")
+                         or raw.get("base_url", base.base_url)).rstrip("/"),
             api_key=api_key,
             timeout=float(raw.get("timeout", base.timeout)),
             retries=int(raw.get("retries", base.retries)),

@@ -27,7 +27,7 @@ OPTIONAL = [
 
 
 def main() -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - run by the system Python, maybe older
         print("lednet needs Python 3.11 or newer", file=sys.stderr)
         return 1
     missing = [(name, pkg, why) for name, find, pkg, why in NEEDS if not find()]
