@@ -50,7 +50,15 @@ class StoreError(LednetError):
 
 
 class ReturnError(LednetError):
-    """A file given to ingest cannot be read as a lednet return at all."""
+    """A file given to ingest cannot be read as a lednet return at all.
+
+    ``code`` is the finding code that names the verdict (see lednet.findings), e.g.
+    ``legacy-xls`` or ``not-a-lednet-return``, so ingest can record it as a finding.
+    """
+
+    def __init__(self, message: str, code: str = "unreadable-workbook") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class PeriodClosedError(LednetError):
