@@ -1,0 +1,1 @@
+"""Benchmark reports for a period: HTML and PDF, per authority and for the network."""
