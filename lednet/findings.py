@@ -60,6 +60,7 @@ CODES: dict[str, tuple[str, str]] = {
     "large-change": (WARNING, "a big change from the previous period; please explain"),
     "unexpected-zero": (WARNING, "zero where a value is expected; please confirm"),
     "outlier": (WARNING, "far from the other members' values; please confirm"),
+    "unexpected-sign": (WARNING, "a negative figure where one is not expected; please confirm"),
     "explained": (INFO, "a soft finding is satisfied by the explanation given"),
     # conversions lednet made
     "value-converted": (INFO, "lednet read the text as a number; check it is what you meant"),

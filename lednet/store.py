@@ -11,13 +11,13 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -63,7 +63,7 @@ _MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (period, authority, indicator)
     );
 
-    -- Every file ever given to ingest, by content; the bytes live in the archive folder.
+    -- Every file ever given to ingest, by content. The bytes live in the archive folder.
     CREATE TABLE files (
         sha256 TEXT PRIMARY KEY,
         size INTEGER NOT NULL,
@@ -145,6 +145,16 @@ _MIGRATIONS: dict[int, str] = {
         at TEXT NOT NULL
     );
     """,
+    # 2: findings computed across the network (outliers) are kept apart from a return's own, so
+    # they can be recomputed whenever the set of current returns changes; a file is received
+    # from a given place once.
+    2: """
+    ALTER TABLE findings ADD COLUMN scope TEXT NOT NULL DEFAULT 'return';
+    CREATE INDEX findings_by_submission ON findings (submission_id);
+    CREATE INDEX findings_by_period ON findings (period, authority);
+    CREATE UNIQUE INDEX receipts_once ON receipts (sha256, source_path);
+    CREATE INDEX submitted_by_indicator ON submitted_values (indicator);
+    """,
 }
 
 
@@ -166,6 +176,13 @@ class DatasetValue:
     note: str = ""
     ci_low: float | None = None
     ci_high: float | None = None
+    text_value: str | None = None
+    sha256: str = ""
+    sheet: str = ""
+    cell: str = ""
+    received_at: str = ""
+    certified: bool | None = None
+    decision: str = ""
 
 
 class Store:
@@ -285,58 +302,204 @@ class Store:
     # -- the merged dataset -----------------------------------------------------------------
 
     def current_submissions(self, period: int) -> list[sqlite3.Row]:
-        """Each authority's latest return for the period (the others are history)."""
+        """Each authority's latest return for the period (the others are history).
+
+        A return that arrived after the period was closed is kept but is not current: it
+        must not change a closed dataset.
+        """
         return self.db.execute(
             "SELECT * FROM submissions WHERE period = ? AND superseded_by IS NULL "
-            "ORDER BY authority", (period,)).fetchall()
+            "AND after_close = 0 ORDER BY authority", (period,)).fetchall()
+
+    def current_submission(self, period: int, authority: str) -> sqlite3.Row | None:
+        return self.db.execute(
+            "SELECT * FROM submissions WHERE period = ? AND authority = ? "
+            "AND superseded_by IS NULL AND after_close = 0", (period, authority)).fetchone()
 
     def dataset(self, period: int) -> list[DatasetValue]:
         """The merged figures for a period: NOMIS values, accepted return values, decisions.
 
         A coordinator's correction replaces the returned value; an accept decision admits a
-        value that failed a hard check. Values that failed and were not accepted are left out
-        (their status says why), so nothing unchecked reaches a report.
+        value that failed a hard check, as long as it is still the value the coordinator saw.
+        Values that failed and were not accepted are left out (their status says why), so
+        nothing unchecked reaches a report.
         """
         merged: dict[tuple[str, str], DatasetValue] = {}
         for row in self.national_values(period):
             merged[(row["authority"], row["indicator"])] = DatasetValue(
                 row["authority"], row["indicator"], row["value"], row["status"], "nomis",
-                row["query_url"], "", row["ci_low"], row["ci_high"])
+                row["query_url"], "", row["ci_low"], row["ci_high"],
+                received_at=row["retrieved_at"])
 
-        rows = self.db.execute(
-            "SELECT s.authority, s.sha256, v.* FROM submitted_values v "
-            "JOIN submissions s ON s.id = v.submission_id "
-            "WHERE s.period = ? AND s.superseded_by IS NULL", (period,)).fetchall()
-        for row in rows:
+        for row in self.current_values(period):
             provenance = f"{row['sha256'][:12]} {row['sheet']}!{row['cell']}"
-            value = row["value"] if row["accepted"] else None
-            status = row["status"] if row["accepted"] else "rejected"
             merged[(row["authority"], row["indicator"])] = DatasetValue(
-                row["authority"], row["indicator"], value, status, "return", provenance,
-                row["note"])
+                row["authority"], row["indicator"], row["value"] if row["accepted"] else None,
+                row["status"] if row["accepted"] else "rejected", "return", provenance,
+                row["note"], text_value=row["text_value"] if row["accepted"] else None,
+                sha256=row["sha256"], sheet=row["sheet"], cell=row["cell"],
+                received_at=row["received_at"], certified=bool(row["certified"]))
 
         for decision in self.decisions(period):
-            key = (decision["authority"], decision["indicator"])
-            current = merged.get(key)
-            if decision["kind"] == "correct_value":
-                merged[key] = DatasetValue(key[0], key[1], decision["value"], "ok", "decision",
-                                           f"decision {decision['id']}: {decision['reason']}",
-                                           current.note if current else "")
-            elif decision["kind"] == "accept_value" and current is not None:
-                accepted = self._submitted_value(period, *key)
-                if accepted is not None:
-                    merged[key] = DatasetValue(key[0], key[1], accepted, "ok", "decision",
-                                               f"decision {decision['id']}: "
-                                               f"{decision['reason']}", current.note)
+            self._apply_decision(merged, decision)
         return [merged[k] for k in sorted(merged)]
 
-    def _submitted_value(self, period: int, authority: str, indicator: str) -> float | None:
-        row = self.db.execute(
-            "SELECT v.value FROM submitted_values v JOIN submissions s ON s.id = v.submission_id "
+    def _apply_decision(self, merged: dict[tuple[str, str], DatasetValue],
+                        decision: sqlite3.Row) -> None:
+        key = (decision["authority"], decision["indicator"])
+        current = merged.get(key)
+        why = f"decision {decision['id']}: {decision['reason']}"
+        if decision["kind"] == "correct_value":
+            base = current or DatasetValue(key[0], key[1], None, "ok", "decision", "")
+            merged[key] = replace(base, value=decision["value"], status="ok", source="decision",
+                                  provenance=why, decision=why)
+        elif decision["kind"] == "accept_value" and current is not None:
+            submitted = self._submitted_row(decision["period"], *key)
+            if submitted is None or submitted["value"] is None:
+                return
+            # An acceptance is of the figure the coordinator saw; a resubmitted different figure
+            # must be checked afresh.
+            if decision["value"] is not None and submitted["value"] != decision["value"]:
+                return
+            merged[key] = replace(current, value=submitted["value"], status="ok",
+                                  source="decision", decision=why,
+                                  provenance=f"{current.provenance}; {why}")
+
+    def current_values(self, period: int) -> list[sqlite3.Row]:
+        """Every value of every current return for a period, with its submission's facts."""
+        return self.db.execute(
+            "SELECT s.authority, s.sha256, s.received_at, s.certified, v.* "
+            "FROM submitted_values v JOIN submissions s ON s.id = v.submission_id "
+            "WHERE s.period = ? AND s.superseded_by IS NULL AND s.after_close = 0 "
+            "ORDER BY s.authority, v.indicator", (period,)).fetchall()
+
+    def _submitted_row(self, period: int, authority: str, indicator: str) -> sqlite3.Row | None:
+        return self.db.execute(
+            "SELECT v.* FROM submitted_values v JOIN submissions s ON s.id = v.submission_id "
             "WHERE s.period = ? AND s.authority = ? AND v.indicator = ? "
-            "AND s.superseded_by IS NULL", (period, authority, indicator)).fetchone()
+            "AND s.superseded_by IS NULL AND s.after_close = 0",
+            (period, authority, indicator)).fetchone()
+
+    def _submitted_value(self, period: int, authority: str, indicator: str) -> float | None:
+        row = self._submitted_row(period, authority, indicator)
         return row["value"] if row else None
 
-    def decisions(self, period: int) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM decisions WHERE period = ? ORDER BY id",
-                               (period,)).fetchall()
+    def decisions(self, period: int, authority: str | None = None) -> list[sqlite3.Row]:
+        if authority is None:
+            return self.db.execute("SELECT * FROM decisions WHERE period = ? ORDER BY id",
+                                   (period,)).fetchall()
+        return self.db.execute("SELECT * FROM decisions WHERE period = ? AND authority = ? "
+                               "ORDER BY id", (period, authority)).fetchall()
+
+    def add_decision(self, period: int, authority: str, indicator: str, kind: str,
+                     value: float | None, reason: str, who: str) -> int:
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO decisions (period, authority, indicator, kind, value, reason, who, "
+                "at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (period, authority, indicator, kind, value, reason, who, now()))
+            self.log_event(f"decision:{kind}", {"authority": authority, "indicator": indicator,
+                                                "value": value, "reason": reason},
+                           period, who)
+        return int(cursor.lastrowid or 0)
+
+    # -- files, receipts and submissions (written by ingest) --------------------------------
+
+    def known_file(self, sha256: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+
+    def record_file(self, db: sqlite3.Connection, sha256: str, size: int, kind: str,
+                    archived_path: str, received_at: str, verdict: str) -> None:
+        db.execute("INSERT OR IGNORE INTO files (sha256, size, kind, archived_path, "
+                   "first_received, verdict) VALUES (?, ?, ?, ?, ?, ?)",
+                   (sha256, size, kind, archived_path, received_at, verdict))
+
+    def record_receipt(self, db: sqlite3.Connection, sha256: str, source: Path,
+                       received_at: str) -> None:
+        """Note where and when the bytes came from; the same place twice is noted once."""
+        db.execute("INSERT OR IGNORE INTO receipts (sha256, original_name, source_path, "
+                   "received_at) VALUES (?, ?, ?, ?)",
+                   (sha256, source.name, str(source), received_at))
+
+    def receipts(self, sha256: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM receipts WHERE sha256 = ? ORDER BY id",
+                               (sha256,)).fetchall()
+
+    def insert_submission(self, db: sqlite3.Connection, fields: dict[str, Any]) -> int:
+        names = ", ".join(fields)
+        marks = ", ".join("?" for _ in fields)
+        cursor = db.execute(f"INSERT INTO submissions ({names}) VALUES ({marks})",
+                            tuple(fields.values()))
+        return int(cursor.lastrowid or 0)
+
+    def supersede(self, db: sqlite3.Connection, period: int, authority: str,
+                  new_id: int) -> int | None:
+        """Mark the authority's current return for the period as replaced by ``new_id``."""
+        row = db.execute(
+            "SELECT id FROM submissions WHERE period = ? AND authority = ? AND id != ? "
+            "AND superseded_by IS NULL AND after_close = 0",
+            (period, authority, new_id)).fetchone()
+        if row is None:
+            return None
+        db.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (new_id, row["id"]))
+        return int(row["id"])
+
+    def insert_values(self, db: sqlite3.Connection, submission_id: int,
+                      rows: list[dict[str, Any]]) -> None:
+        db.executemany(
+            "INSERT INTO submitted_values (submission_id, indicator, value, text_value, status, "
+            "accepted, sheet, cell, raw, note) VALUES (:submission_id, :indicator, :value, "
+            ":text_value, :status, :accepted, :sheet, :cell, :raw, :note)",
+            [{**row, "submission_id": submission_id} for row in rows])
+
+    def insert_findings(self, db: sqlite3.Connection, sha256: str, submission_id: int | None,
+                        period: int | None, findings: list[Any], scope: str = "return") -> None:
+        db.executemany(
+            "INSERT INTO findings (sha256, submission_id, authority, period, severity, code, "
+            "file, sheet, cell, indicator, raw, parsed, message, scope) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(sha256, submission_id, f.authority, period, f.severity, f.code, f.file, f.sheet,
+              f.cell, f.indicator, f.raw, f.parsed, f.message, scope) for f in findings])
+
+    def findings_for_file(self, sha256: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM findings WHERE sha256 = ? AND scope = 'return' "
+                               "ORDER BY id", (sha256,)).fetchall()
+
+    def findings_for_submission(self, submission_id: int) -> list[sqlite3.Row]:
+        """A return's own findings, then those computed across the network, in order."""
+        return self.db.execute(
+            "SELECT * FROM findings WHERE submission_id = ? ORDER BY scope DESC, id",
+            (submission_id,)).fetchall()
+
+    def file_rejections(self, period: int, authority: str) -> list[sqlite3.Row]:
+        """Findings of files from an authority that were refused before becoming a return."""
+        return self.db.execute(
+            "SELECT * FROM findings WHERE period = ? AND authority = ? "
+            "AND submission_id IS NULL ORDER BY id", (period, authority)).fetchall()
+
+    def network_findings(self, period: int) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM findings WHERE period = ? AND scope = 'network' "
+                               "ORDER BY id", (period,)).fetchall()
+
+    def submission_values(self, submission_id: int) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM submitted_values WHERE submission_id = ? "
+                               "ORDER BY indicator", (submission_id,)).fetchall()
+
+    def after_close_submissions(self, period: int) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM submissions WHERE period = ? AND after_close = 1 "
+                               "ORDER BY id", (period,)).fetchall()
+
+    def history(self, period: int, authority: str) -> list[sqlite3.Row]:
+        """Every return the authority sent for the period, oldest first."""
+        return self.db.execute("SELECT * FROM submissions WHERE period = ? AND authority = ? "
+                               "ORDER BY id", (period, authority)).fetchall()
+
+    def previous_value(self, period: int, authority: str, indicator: str) -> float | None:
+        """The authority's merged value for an indicator in the latest earlier period held."""
+        previous = self.previous_period(period)
+        if previous is None:
+            return None
+        for value in self.dataset(previous):
+            if value.authority == authority and value.indicator == indicator:
+                return value.value
+        return None
