@@ -91,11 +91,12 @@ class NomisClient:
             if page is None:
                 if rows:
                     raise NomisError(f"NOMIS sent an empty page after {len(rows):,} rows for "
-                                     f"{url}; run the fetch again later")
+                                     f"{_where(request, url)}; run the fetch again later")
                 break
             if announced is not None and page.announced != announced:
                 raise NomisError(f"NOMIS changed its row count from {announced:,} to "
-                                 f"{page.announced:,} while paging {url}; the data is being "
+                                 f"{page.announced:,} while paging {_where(request, url)}; "
+                                 "the data is being "
                                  "revised: run the fetch again later")
             announced = page.announced
             rows.extend(page.rows)
@@ -112,8 +113,9 @@ class NomisClient:
                 reason = redact(str(problem), self.settings.api_key)
                 if attempt == attempts:
                     raise NomisError(f"NOMIS request failed after {attempts} attempts "
-                                     f"({reason}): {url}; check the connection and base_url, "
-                                     "or run the fetch again later") from None
+                                     f"({reason}): {_where(request, url)}; check the "
+                                     "connection and base_url, or run the fetch again "
+                                     "later") from None
                 delay = problem.retry_after
                 if delay is None:
                     delay = self.settings.backoff * 2 ** (attempt - 1)
@@ -125,11 +127,11 @@ class NomisClient:
     def _page(self, request: DataRequest, url: str, offset: int) -> _Page | None:
         response = self._get(request, offset)
         text = response.content.decode("utf-8-sig", errors="replace")
-        _check_is_csv(response, text, url)
+        _check_is_csv(response, text, _where(request, url))
         if not text.strip():
             return None  # NOMIS's answer to a query that matches nothing
 
-        page = _parse_page(text, url)
+        page = _parse_page(text, _where(request, url))
         expected = min(self.settings.page_size, page.announced - offset)
         if len(page.rows) != expected:
             raise _TryAgain(f"page at row {offset:,} has {len(page.rows):,} rows, expected "
@@ -144,12 +146,12 @@ class NomisClient:
                                      ("RecordLimit", str(self.settings.page_size))]
         if self.settings.api_key:
             params.append(("uid", self.settings.api_key))
-        url = f"{self.base_url}/dataset/{request.dataset}.data.csv"
+        endpoint = f"{self.base_url}/dataset/{request.dataset}.data.csv"
 
         self.requests_made += 1
         log.debug("GET %s offset %d", request.describe(), offset)
         try:
-            response = self.session.get(url, params=params, timeout=self.settings.timeout)
+            response = self.session.get(endpoint, params=params, timeout=self.settings.timeout)
             response.content  # noqa: B018 - read the body now, so a cut stream fails here
         except requests.Timeout:
             raise _TryAgain(f"no answer within {self.settings.timeout:g}s") from None
@@ -160,11 +162,18 @@ class NomisClient:
             raise _TryAgain(f"HTTP {response.status_code}", _retry_after(response))
         if 400 <= response.status_code < 500:
             raise NomisError(f"NOMIS refused the request (HTTP {response.status_code}): "
-                             f"{request.url(self.base_url)}; check the dataset and codes in "
-                             "the catalogue, and the API key") from None
+                             f"{_where(request, request.url(self.base_url))}; check the "
+                             "dataset and codes in the catalogue, and the API key") from None
         if not 200 <= response.status_code < 300:
             raise _TryAgain(f"HTTP {response.status_code}")
         return response
+
+
+def _where(request: DataRequest, url: str) -> str:
+    """The URL when it is short enough to read in a message, else what it asks for."""
+    if len(url) <= 300:
+        return url
+    return f"{request.describe()} for {len(request.geography)} geographies"
 
 
 def _retry_after(response: requests.Response) -> float | None:

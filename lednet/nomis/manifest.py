@@ -10,8 +10,8 @@ noted as such. Values always come from the files themselves.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,8 @@ from ..errors import NomisError
 GEO_COLUMNS = ("DATE", "DATE_NAME", "GEOGRAPHY", "GEOGRAPHY_NAME", "GEOGRAPHY_CODE",
                "GEOGRAPHY_TYPECODE")
 VALUE_COLUMNS = ("MEASURES", "MEASURES_NAME", "OBS_VALUE", "OBS_STATUS", "OBS_STATUS_NAME")
+# Recorded files are large and never change during a run: each is read once per process.
+_ROWS: dict[tuple[object, ...], list[dict[str, str]]] = {}
 _ENTRY_KEYS = {"id", "file", "format", "dataset", "origin", "fidelity", "recorded_query",
                "dimensions", "fields", "notes"}
 
@@ -35,16 +37,26 @@ class FieldRule:
     fixed: str | None = None
     codes: dict[str, str] | None = None
 
-    def value(self, row: dict[str, str], where: str) -> str:
+    def getter(self, header: dict[str, int], where: str) -> Callable[[list[str]], str]:
+        """A function reading this column's value from one row of cells of the file."""
         if self.fixed is not None:
-            return self.fixed
-        raw = row.get(self.column or "", "").strip()
-        if self.codes is None:
-            return raw
-        if raw not in self.codes:
-            raise NomisError(f"{where}: the manifest has no code for {raw!r} in column "
-                             f"{self.column}; add it under 'codes'")
-        return self.codes[raw]
+            fixed = self.fixed
+            return lambda cells: fixed
+        index = header.get(self.column or "")
+        if index is None:
+            return lambda cells: ""
+        codes = self.codes
+        if codes is None:
+            return lambda cells: cells[index].strip()
+
+        def coded(cells: list[str]) -> str:
+            raw = cells[index].strip()
+            if raw not in codes:
+                raise NomisError(f"{where}: the manifest has no code for {raw!r} in column "
+                                 f"{self.column}; add it under 'codes'")
+            return codes[raw]
+
+        return coded
 
 
 @dataclass
@@ -66,16 +78,33 @@ class RecordedResponse:
         dims = [c for name in self.dimensions for c in (name.upper(), f"{name.upper()}_NAME")]
         return [*GEO_COLUMNS, *dims, *VALUE_COLUMNS]
 
-    @cached_property
+    @property
     def rows(self) -> list[dict[str, str]]:
-        """Every row of the file with every NOMIS column filled in; read once, when needed."""
+        """Every row of the file with every NOMIS column filled in; read once per process."""
+        stamp = self.path.stat().st_mtime_ns
+        key = (str(self.path), stamp, self.format, repr(sorted(self.rules.items())),
+               tuple(self.columns))
+        if key not in _ROWS:
+            _ROWS[key] = self._read()
+        return _ROWS[key]
+
+    def _read(self) -> list[dict[str, str]]:
         delimiter = "\t" if self.format == "tsv" else ","
         with self.path.open(encoding="utf-8-sig", newline="") as handle:
-            source = [{k.strip().upper(): (v or "") for k, v in row.items() if k is not None}
-                      for row in csv.DictReader(handle, delimiter=delimiter)]
-        where = f"{self.path.name} ({self.id})"
-        return [{name: self.rule(name).value(row, where) for name in self.columns}
-                for row in source]
+            reader = csv.reader(handle, delimiter=delimiter)
+            header = {name.strip().upper(): i for i, name in enumerate(next(reader, []))}
+            where = f"{self.path.name} ({self.id})"
+            columns = self.columns
+            getters = [self.rule(name).getter(header, where) for name in columns]
+            rows = []
+            for cells in reader:
+                if not cells:
+                    continue
+                if len(cells) != len(header):
+                    raise NomisError(f"{where}: line {reader.line_num} has {len(cells)} "
+                                     f"fields, the header {len(header)}")
+                rows.append(dict(zip(columns, [get(cells) for get in getters], strict=True)))
+            return rows
 
     def rule(self, column: str) -> FieldRule:
         # A column the manifest does not mention is read from the same-named column, if any.

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from ..errors import NomisError
+from .client import redact
 from .manifest import RecordedResponse, load_manifest
 from .query import expand_codes
 
@@ -162,7 +163,8 @@ class _SnapshotHandler(BaseHTTPRequestHandler):
     shared: SnapshotState
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - base signature
-        log.debug("snapshot: " + format, *args)
+        # The access log would otherwise show the uid a client sent.
+        log.debug("snapshot: %s", redact(format % args))
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         parts = urlsplit(self.path)
