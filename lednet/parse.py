@@ -421,10 +421,9 @@ class _CellParser:
                     "status cell if it is not available")
             self.find(problem.code, f"{problem.message}.{hint}")
             return None
+        details = "".join(f"; {message}" for _code, message in reading.conversions)
         self.find("value-converted", f"the cell held text '{stripped}'; it was read as the "
-                  f"number {_fmt(reading.value)}", parsed=reading.value)
-        for code, message in reading.conversions:
-            self.find(code, message, parsed=reading.value)
+                  f"number {_fmt(reading.value)}{details}", parsed=reading.value)
         return reading.value
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..catalogue import Catalogue, Change, diff_catalogues, load_catalogue
 from ..checks import CheckedReturn, Context, MemberFigure, check_return, outlier_findings
+from ..decisions import finding_from_row
 from ..errors import CatalogueError, LednetError, ReturnError, StoreError
 from ..findings import CODES, ERROR, INFO, WARNING, Finding
 from ..store import Store, now
@@ -322,7 +323,7 @@ class _Session:
                 continue
             for row in self.store.findings_for_submission(verdict.submission_id):
                 if row["scope"] == "network":
-                    verdict.findings.append(_finding_from_row(row))
+                    verdict.findings.append(finding_from_row(row))
             verdict.outcome = _outcome(verdict.findings)
         self._write_feedback(result)
 
@@ -368,13 +369,6 @@ def refresh_network_findings(store: Store, catalogue: Catalogue, period: int) ->
 def _original_name(store: Store, sha256: str) -> str:
     receipts = store.receipts(sha256)
     return str(receipts[0]["original_name"]) if receipts else ""
-
-
-def _finding_from_row(row: sqlite3.Row) -> Finding:
-    return Finding(code=row["code"], message=row["message"], severity=row["severity"],
-                   authority=row["authority"], file=row["file"], sheet=row["sheet"],
-                   cell=row["cell"], indicator=row["indicator"], raw=row["raw"],
-                   parsed=row["parsed"])
 
 
 def _same_fingerprint(a: str, b: str) -> bool:
