@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -133,26 +133,23 @@ def period_status(workspace: Workspace, period: int) -> PeriodStatus:
 
 
 def _member_status(store: Store, member: Member, period: int) -> MemberStatus:
-    contact = {"contact_name": member.contact.name, "contact_email": member.contact.email,
-               "contact_phone": member.contact.phone}
     history = store.history(period, member.gss)
-    after_close = sum(1 for row in history if row["after_close"])
-    decisions = len(store.decisions(period, member.gss))
+    base = MemberStatus(
+        member.gss, member.name, MISSING, returns_received=len(history),
+        decisions=len(store.decisions(period, member.gss)),
+        after_close=sum(1 for row in history if row["after_close"]),
+        contact_name=member.contact.name, contact_email=member.contact.email,
+        contact_phone=member.contact.phone)
     submission = store.current_submission(period, member.gss)
     if submission is None:
         refused = [finding_from_row(r) for r in store.file_rejections(period, member.gss)]
         errors = sum(1 for f in refused if f.severity == ERROR)
-        state = REJECTED if errors else MISSING
-        return MemberStatus(member.gss, member.name, state, errors=errors,
-                            returns_received=len(history), decisions=decisions,
-                            after_close=after_close, **contact)
+        return replace(base, state=REJECTED if errors else MISSING, errors=errors)
 
     findings = submission_findings(store, submission)
     errors = sum(1 for f in findings if f.severity == ERROR)
     warnings = sum(1 for f in findings if f.severity == WARNING)
     state = REJECTED if errors else ACCEPTED_WITH_WARNINGS if warnings else ACCEPTED
-    return MemberStatus(member.gss, member.name, state, errors=errors, warnings=warnings,
-                        certified=bool(submission["certified"]),
-                        received_at=submission["received_at"], submission_id=submission["id"],
-                        returns_received=len(history), decisions=decisions,
-                        after_close=after_close, **contact)
+    return replace(base, state=state, errors=errors, warnings=warnings,
+                   certified=bool(submission["certified"]),
+                   received_at=submission["received_at"], submission_id=submission["id"])
