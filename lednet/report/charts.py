@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 560
+WIDTH = 500
 LABELLED_MAX = 20  # above this many members, bars become unlabelled columns
-ROW = 16
-LABEL_WIDTH = 150
+ROW = 18
+LABEL_WIDTH = 130
 OTHER, MINE, GREY = "#8da0cb", "#d95f02", "#d0d0d0"
 
 
@@ -46,7 +46,7 @@ def _labelled(bars: list[Bar], median: float | None, median_text: str,
               band: tuple[float, float] | None, title: str) -> Markup:
     low, high = _scale(bars, band)
     plot = WIDTH - LABEL_WIDTH - 70
-    top = 18
+    top = 22
     height = top + ROW * len(bars) + 4
 
     def x(value: float) -> float:
@@ -67,13 +67,13 @@ def _labelled(bars: list[Bar], median: float | None, median_text: str,
         else:
             others.append(f"M{left:.1f} {y + 3}h{right - left:.1f}v{ROW - 6}h{left - right:.1f}z")
         weight = ' font-weight="bold"' if bar.highlight else ""
-        parts.append(f'<text x="{LABEL_WIDTH - 6}" y="{y + 12}" text-anchor="end"{weight}>'
+        parts.append(f'<text x="{LABEL_WIDTH - 6}" y="{y + 13}" text-anchor="end"{weight}>'
                      f"{escape(_clip(bar.label))}</text>")
-        parts.append(f'<text x="{right + 4:.1f}" y="{y + 12}"{weight}>{escape(bar.text)}</text>')
+        parts.append(f'<text x="{right + 4:.1f}" y="{y + 13}"{weight}>{escape(bar.text)}</text>')
     if others:
         parts.append(f'<path d="{"".join(others)}" fill="{OTHER}"/>')
     if median is not None:
-        parts.append(_median_line(x(median), top - 4, height - 2, median_text))
+        parts.append(_median_line(x(median), top - 6, height - 2, median_text))
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -140,14 +140,16 @@ def strip_chart(values: list[float], quartiles: tuple[float, float, float], low:
 
 def _open(height: float, title: str) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} '
-            f'{height:.0f}" width="{WIDTH}" height="{height:.0f}" role="img" font-size="11">'
+            f'{height:.0f}" width="{WIDTH}" height="{height:.0f}" role="img" font-size="12">'
             f"<title>{escape(title)}</title>")
 
 
 def _median_line(x: float, y1: float, y2: float, text: str) -> str:
+    # The label sits above the first bar, clear of the value labels.
+    anchor = "end" if x > WIDTH - 90 else "start"
     return (f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y1}" y2="{y2}" stroke="#222" '
-            f'stroke-dasharray="4 3"/><text x="{x + 3:.1f}" y="{y1 + 6}" font-size="10">'
-            f"median {escape(text)}</text>")
+            f'stroke-dasharray="4 3"/><text x="{x:.1f}" y="{y1 - 3}" font-size="11" '
+            f'text-anchor="{anchor}">median {escape(text)}</text>')
 
 
 def _clip(label: str, size: int = 24) -> str:

@@ -17,7 +17,14 @@ def environment() -> Environment:
                       autoescape=True, undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True)
     env.filters["signed"] = lambda n: f"+{n}" if n > 0 else str(n).replace("-", "−")
+    env.filters["moved"] = moved
     return env
+
+
+def moved(places: int) -> str:
+    """'up 2 places', 'down 1 place'."""
+    way = "up" if places > 0 else "down"
+    return f"{way} {abs(places)} place{'' if abs(places) == 1 else 's'}"
 
 
 def render(template: str, **context: Any) -> str:

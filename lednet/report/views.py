@@ -96,6 +96,7 @@ class Stats:
 class GroupLine:
     name: str
     rank: str
+    note: str
     band: str
     stats: Stats
 
@@ -122,6 +123,7 @@ class Row:
     aggregate: str = ""
     excluded: str = ""
     note: str = ""
+    target: str = ""
     chart: Markup = Markup("")
 
 
@@ -162,8 +164,12 @@ def authority_row(bench: PeriodBenchmark, item: IndicatorBenchmark, member: Memb
     for name in bench.groups_of(member):
         group = item.groups[name]
         rank, note = rank_text(ind, group, gss)
-        row.groups.append(GroupLine(name, rank or note, group.bands.get(gss, ""),
-                                    stats(ind, group)))
+        shown = stats(ind, group) if not group.too_few else Stats(group.n, len(group.members))
+        row.groups.append(GroupLine(name, rank, note if group.too_few else "",
+                                    group.bands.get(gss, ""), shown))
+    if ind.polarity == "target":
+        row.target = (f"Target band {fmt(ind, ind.target_low)} to {fmt(ind, ind.target_high)} "
+                      "(shaded in the chart): ranked by distance outside the band")
     trend(row, item, gss)
     confidence(row, item, figure)
     row.aggregate = aggregate_text(item)
@@ -174,11 +180,16 @@ def authority_row(bench: PeriodBenchmark, item: IndicatorBenchmark, member: Memb
 def trend(row: Row, item: IndicatorBenchmark, gss: str) -> None:
     ind = item.indicator
     before = item.previous.get(gss)
-    if before is not None:
+    if before is not None and (before.value is not None or before.status != status.MISSING):
         row.previous = figure_text(ind, before)
     change = item.change(gss)
     if change is not None:
-        row.change = ("+" if change > 0 else "") + fmt(ind, change)
+        sign = "+" if change > 0 else ""
+        if ind.unit == "percent":
+            # A change in a percentage is in points, not a percentage of itself.
+            row.change = f"{sign}{change:,.{ind.decimals}f} percentage points".replace("-", "−")
+        else:
+            row.change = sign + fmt(ind, change)
     row.rank_change = item.rank_change(gss)
 
 
