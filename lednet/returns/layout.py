@@ -41,6 +41,7 @@ NOTE_COL = "G"
 SOURCE_COL = "G"  # national sheet: where the figure came from
 COMMENT_COL = "H"  # national sheet: the officer's comments
 COMMENT_WIDTH = 30
+SOURCE_WIDTH = 46
 COLUMN_WIDTHS = {"A": 30, "B": 58, "C": 10, "D": 14, "E": 16, "F": 22, "G": 40}
 
 # Excel's own limits, which openpyxl does not enforce; going over makes Excel call the file

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font, Protection
+from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..catalogue import Indicator
@@ -17,6 +17,8 @@ from .context import ReturnContext, describe_date
 from .validation import describe_rule
 
 UNLOCKED = Protection(locked=False)
+TOP = Alignment(vertical="top")
+RIGHT = Alignment(vertical="top", horizontal="right")
 SMALL = Font(size=9, color="595959")
 STEPS = (
     "Type each figure in its yellow cell on the Profile and Local data sheets, in the unit "
@@ -109,7 +111,9 @@ def _contact(ctx: ReturnContext) -> str:
 
 
 def _pair(sheet: Worksheet, row: int, name: str, text: str) -> None:
-    sheet.cell(row=row, column=1, value=name).font = layout.BOLD
+    caption = sheet.cell(row=row, column=1, value=name)
+    caption.font = layout.BOLD
+    caption.alignment = layout.WRAP
     cell = sheet.cell(row=row, column=2, value=text)
     cell.alignment = layout.WRAP
     _fit_height(sheet, row, text, 92)
@@ -174,6 +178,7 @@ def _headings(national: bool, ctx: ReturnContext) -> list[str]:
     previous = (f"Your {ctx.previous_period} figure" if ctx.previous_period
                 else "Previous figure")
     if national:
+        previous = previous.replace("Your ", "")
         return ["Indicator", "Definition", "Unit", previous, "Figure", "Status", "Source",
                 "Your comments"]
     return ["Indicator", "What to enter", "Unit", previous, "Your figure", "Status",
@@ -190,7 +195,9 @@ def _header(sheet: Worksheet, headings: list[str]) -> None:
     for letter, width in layout.COLUMN_WIDTHS.items():
         sheet.column_dimensions[letter].width = width
     if len(headings) > len(layout.COLUMN_WIDTHS):
+        sheet.column_dimensions[layout.SOURCE_COL].width = layout.SOURCE_WIDTH
         sheet.column_dimensions[layout.COMMENT_COL].width = layout.COMMENT_WIDTH
+    sheet.row_dimensions[layout.HEADER_ROW].height = 30
 
 
 def _describe(sheet: Worksheet, row: int, indicator: Indicator, ctx: ReturnContext) -> None:
@@ -260,16 +267,18 @@ def _national_row(sheet: Worksheet, row: int, indicator: Indicator,
     if figure.value is None:
         # A marker, never a blank or a zero that could be mistaken for a figure.
         value.value = "[x]"
+        value.alignment = RIGHT
         status.value = f"[x] not available: {label(figure.status)}"
     else:
         value.value = figure.value
         value.number_format = layout.number_format(indicator)
+        value.alignment = TOP
         status.value = "as published"
     source.value = figure.source
     for cell in (value, status, source):
         cell.fill = layout.NATIONAL_FILL
         cell.border = layout.BOX
-        cell.alignment = layout.WRAP
+    status.alignment = source.alignment = layout.WRAP
     _input(comment)
     comment.alignment = layout.WRAP
     return CellPlace("national", indicator.id, sheet.title, value.coordinate, status.coordinate,
@@ -283,13 +292,14 @@ def _input(cell: Cell) -> None:
     cell.protection = UNLOCKED
     cell.fill = layout.INPUT_FILL
     cell.border = layout.BOX
+    cell.alignment = TOP
 
 
 def _fit_height(sheet: Worksheet, row: int, text: str, width: float) -> None:
     """Excel does not grow a row for wrapped text it did not type itself, so estimate it."""
-    per_line = max(int(width * 1.1), 10)
+    per_line = max(int(width * 1.2), 10)
     lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-    height = max(15.0, 15.0 * lines)
+    height = max(15.0, 13.0 * lines + 4)
     current = sheet.row_dimensions[row].height or 0
     sheet.row_dimensions[row].height = max(height, current)
 

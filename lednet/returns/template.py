@@ -67,8 +67,12 @@ class TemplateResult:
 
 
 def make_templates(workspace: Workspace, period: int, authorities: Sequence[str] = (),
-                   out_dir: Path | None = None, force: bool = False) -> TemplateResult:
-    """Write the return templates for ``period`` (all expected members, or ``authorities``)."""
+                   out_dir: Path | None = None, force: bool = False,
+                   guidance: bool = True) -> TemplateResult:
+    """Write the return templates for ``period`` (all expected members, or ``authorities``).
+
+    The officers' guidance (HTML and PDF) goes beside them unless ``guidance`` is False.
+    """
     members = workspace.select_members(period, list(authorities))
     folder = Path(out_dir) if out_dir is not None else workspace.templates_dir
     catalogue = workspace.catalogue
@@ -90,7 +94,8 @@ def make_templates(workspace: Workspace, period: int, authorities: Sequence[str]
             workbook.save(temp)
         result.written.append(path)
 
-    result.guidance = write_guidance(workspace, period, folder, earlier)
+    if guidance:
+        result.guidance = write_guidance(workspace, period, folder, earlier)
     return result
 
 
