@@ -251,3 +251,15 @@ def test_refresh_and_offline_together_is_a_usage_error(runner, workspace_dir, se
 
     assert result.exit_code == 2
     assert "use one" in result.output
+
+
+def test_fetch_stores_recorded_figures_for_a_london_borough(runner, workspace_dir, server):
+    # The Tombolo recordings: Barking and Dagenham, ASHE April 2016 and jobs in 2015.
+    (workspace_dir / "members.yaml").write_text("members:\n  - {gss: E09000002}\n")
+
+    result = fetch(runner, workspace_dir, "--period", "2017")
+
+    assert result.exit_code == 0, result.output
+    assert value(workspace_dir, 2017, "E09000002", "median_annual_pay_residents") == 28012
+    assert value(workspace_dir, 2017, "E09000002", "total_jobs") == 62000
+    assert value(workspace_dir, 2017, "E09000002", "jobs_density") == 0.49
