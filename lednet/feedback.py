@@ -127,13 +127,21 @@ def _mark_cells(workbook: Workbook, findings: list[Finding]) -> None:
         if finding.severity != INFO and finding.sheet in workbook.sheetnames and finding.cell:
             by_cell.setdefault((finding.sheet, finding.cell), []).append(finding)
     for (sheet, address), found in by_cell.items():
-        cell = workbook[sheet][address]
+        cell = _writable(workbook[sheet], address)
         worst = ERROR if any(f.severity == ERROR for f in found) else WARNING
         cell.fill = _FILLS[worst]
         text = "\n".join(f"{f.severity.upper()} ({f.code}): {f.message}" for f in found)
         comment = Comment(text[:30000], "lednet")
         comment.width, comment.height = 320, 160
         cell.comment = comment
+
+
+def _writable(sheet: Any, address: str) -> Any:
+    """The cell to mark: a merged cell's comment and fill live on its range's first cell."""
+    for span in sheet.merged_cells.ranges:
+        if address in span:
+            return sheet.cell(row=span.min_row, column=span.min_col)
+    return sheet[address]
 
 
 def _query_sheet(workbook: Workbook, findings: list[Finding]) -> None:

@@ -343,8 +343,9 @@ class _Session:
         for (period, authority), verdicts in sorted(wanted.items()):
             try:
                 paths = write_feedback(self.workspace, self.store, period, authority)
-            except OSError as exc:
+            except Exception as exc:  # feedback is a courtesy; the verdicts are stored
                 log.warning("could not write feedback for %s %s: %s", authority, period, exc)
+                log.debug("feedback failure", exc_info=True)
                 continue
             for verdict in verdicts:
                 verdict.feedback = paths
