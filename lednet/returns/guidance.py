@@ -75,9 +75,11 @@ def _row(indicator: Indicator, period: int, changes: dict[str, Change]) -> Guida
     change = changes.get(indicator.id)
     return GuidanceRow(
         id=indicator.id, label=indicator.label,
-        definition=definition_text(indicator, period), unit=indicator.unit_label,
+        definition=definition_text(indicator, period, with_rule=False),
+        unit=indicator.unit_label,
         rule=describe_rule(indicator) if indicator.is_input else "filled in by lednet",
-        required=indicator.required, change=change.kind if change else "")
+        required=indicator.required and indicator.is_input,
+        change=change.kind if change else "")
 
 
 def _describe_changes(changes: list[Change], old: Catalogue | None,

@@ -218,10 +218,11 @@ def _describe(sheet: Worksheet, row: int, indicator: Indicator, ctx: ReturnConte
     _previous(previous, indicator, ctx.previous.get(indicator.id))
 
 
-def definition_text(indicator: Indicator, period: int) -> str:
+def definition_text(indicator: Indicator, period: int, with_rule: bool = True) -> str:
+    """The definition, what the figure covers for the period, the rule, and where to find it."""
     lines = [" ".join(indicator.definition.split()),
              f"For {period}: {indicator.describe_period(period)}."]
-    if indicator.is_input:
+    if indicator.is_input and with_rule:
         required = "Required" if indicator.required else "Optional"
         lines.append(f"{required}: {describe_rule(indicator)}.")
     if indicator.statutory_source:
