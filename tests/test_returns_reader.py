@@ -288,3 +288,24 @@ def test_reading_costs_little_more_than_loading(template: Path) -> None:
         read_return(template)
     ours = time.perf_counter() - start
     assert ours < 2 * bare + 0.25, (ours, bare)
+
+
+def test_a_copy_named_by_its_hash_reads_like_the_original(template: Path,
+                                                           tmp_path: Path) -> None:
+    archived = tmp_path / "3f2a9c"  # ingest's archive names files by content, no extension
+    shutil.copy(template, archived)
+    assert read_return(archived).anchor == read_return(template).anchor
+
+
+def test_a_deleted_sheet_is_reported_once(edit: Callable[..., Path]) -> None:
+    def change(workbook: openpyxl.Workbook) -> None:
+        workbook.remove(workbook["Local data"])
+        # Excel turns every name on a deleted sheet into #REF!
+        for defined in workbook.defined_names.values():
+            defined.attr_text = defined.attr_text.replace("'Local data'!", "#REF!")
+
+    path = edit(change)
+    assert codes(path) == [("sheet-missing", "Local data", "")]
+    result = read_return(path)
+    assert "ed_revenue_spend" not in result.inputs
+    assert "dwellings" in result.inputs

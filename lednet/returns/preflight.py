@@ -19,9 +19,10 @@ _ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
 _WORKBOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 
 MAX_PARTS = 2000
-# An uncompressed part may be larger than the file, but not by this much: XML compresses
-# about tenfold, and a zip bomb a thousandfold.
-PART_FACTOR = 10
+# A return's largest part unpacks to well under a megabyte. A part that unpacks to more than
+# the whole-file limit (a zip bomb, or a sheet of a million rows) would cost openpyxl minutes
+# and gigabytes, so it is refused; so is a package that unpacks to more than twice the limit.
+TOTAL_FACTOR = 2
 
 
 def check_file(path: Path, max_bytes: int) -> None:
@@ -87,15 +88,14 @@ def _check_package(path: Path, max_bytes: int) -> None:
     if len(parts) > MAX_PARTS:
         raise ReturnError(f"{name}: the package holds {len(parts):,} parts, far more than a "
                           "return; not read", code="file-too-large")
-    limit = max_bytes * PART_FACTOR
     for part in parts:
-        if part.file_size > limit:
+        if part.file_size > max_bytes:
             raise ReturnError(f"{name}: part {part.filename} unpacks to {part.file_size:,} "
                               f"bytes, far larger than a return; not read",
                               code="file-too-large")
 
     total = sum(part.file_size for part in parts)
-    if total > limit:
+    if total > max_bytes * TOTAL_FACTOR:
         raise ReturnError(f"{name}: the package unpacks to {total:,} bytes, far larger than a "
                           "return; not read", code="file-too-large")
 

@@ -86,8 +86,11 @@ def read_return(path: Path, *, max_bytes: int = 20_000_000) -> ReadReturn:
 
 
 def _load(path: Path) -> Workbook:
+    # A file object, not a path: openpyxl refuses paths without an Excel extension, and ingest
+    # reads archived copies named by their hash.
     try:
-        return openpyxl.load_workbook(path, data_only=False)
+        with open(path, "rb") as stream:
+            return openpyxl.load_workbook(stream, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         raise ReturnError(f"{path.name}: the workbook is damaged and cannot be read "
                           f"({type(exc).__name__}: {exc})", code="unreadable-workbook") from exc
@@ -138,19 +141,23 @@ def _fill_cached_results(path: Path, facts: dict[Spot, CellFacts]) -> None:
     if not wanted:
         return
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        for title, cells in wanted.items():
-            for row in workbook[title].iter_rows():
-                for cell in row:
-                    found = cells.get(getattr(cell, "coordinate", ""))
-                    if found is not None:
-                        old = facts[found]
-                        facts[found] = CellFacts(old.sheet, old.cell, cell.value, old.data_type,
-                                                old.formula, old.number_format, old.hidden,
-                                                old.merged)
-    finally:
+    with open(path, "rb") as stream:
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        _copy_results(workbook, wanted, facts)
         workbook.close()
+
+
+def _copy_results(workbook: Workbook, wanted: dict[str, dict[str, Spot]],
+                  facts: dict[Spot, CellFacts]) -> None:
+    for title, cells in wanted.items():
+        for row in workbook[title].iter_rows():
+            for cell in row:
+                found = cells.get(getattr(cell, "coordinate", ""))
+                if found is not None:
+                    old = facts[found]
+                    facts[found] = CellFacts(old.sheet, old.cell, cell.value, old.data_type,
+                                             old.formula, old.number_format, old.hidden,
+                                             old.merged)
 
 
 def _assemble(record: AnchorRecord, spots: Spots,
