@@ -185,7 +185,20 @@ def test_old_code_selects_the_member(runner, workspace_dir, server):
 
     assert result.exit_code == 0, result.output
     assert {authority for authority, _ in stored(workspace_dir, 2012)} == {YORK}
-    assert all(seen.params["geography"] == YORK for seen in server.requests)
+    assert result.output.startswith("period 2012: 1 authority, 18 indicators: 4 values "
+                                    "stored")
+
+
+def test_one_member_fetch_uses_the_network_answer_from_the_cache(runner, workspace_dir,
+                                                                 server):
+    fetch(runner, workspace_dir, "--period", "2012")
+    before = len(server.requests)
+
+    result = fetch(runner, workspace_dir, "--period", "2012", "--offline", "-a", YORK)
+
+    assert result.exit_code == 0, result.output
+    assert len(server.requests) == before
+    assert value(workspace_dir, 2012, YORK, "population") == 197783
 
 
 def test_members_not_expected_in_a_period_are_not_requested(runner, workspace_dir, server):

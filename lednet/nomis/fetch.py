@@ -1,9 +1,10 @@
 """``lednet fetch``: every national indicator for every member for a period, into the store.
 
-One request per dataset and query shape covers all members at once. Answers come from the
-cache when there is one (so a second fetch asks nothing), from NOMIS otherwise; ``refresh``
-asks again and ``offline`` never asks. Nothing is written until every answer is in, so a
-failed fetch leaves the store as it was (the answers already fetched stay cached).
+One request per dataset and query shape covers all members at once (all of them, even when
+only some are to be stored, so one cached answer serves every fetch of the period). Answers
+come from the cache when there is one (so a second fetch asks nothing), from NOMIS otherwise;
+``refresh`` asks again and ``offline`` never asks. Nothing is written until every answer is
+in, so a failed fetch leaves the store as it was (the answers already fetched stay cached).
 """
 
 from __future__ import annotations
@@ -53,8 +54,9 @@ class FetchSummary:
     def lines(self) -> list[str]:
         empty_note = " (NOMIS answered nothing for their query)" if self.empty else ""
         lines = [
-            f"period {self.period}: {self.authorities} authorities, {self.indicators} "
-            f"indicators: {self.stored} values stored, {self.suppressed} suppressed, "
+            f"period {self.period}: {_count(self.authorities, 'authority', 'authorities')}, "
+            f"{self.indicators} indicators: {self.stored} values stored, "
+            f"{self.suppressed} suppressed, "
             f"{self.no_data} no data",
             f"NOMIS: {self.requests} HTTP requests, {self.fetched} answers fetched, "
             f"{self.cached} from the cache",
@@ -69,6 +71,10 @@ class FetchSummary:
         return lines
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
 def fetch_national(workspace: Workspace, period: int, authorities: Sequence[str] = (),
                    refresh: bool = False, offline: bool = False,
                    client: NomisClient | None = None) -> FetchSummary:
@@ -80,7 +86,9 @@ def fetch_national(workspace: Workspace, period: int, authorities: Sequence[str]
     if not members:
         raise ConfigError(f"no member is expected in period {period}; check members.yaml")
     indicators = workspace.catalogue.section("national")
-    authority_of = geography_codes(members)
+    # Ask for the whole network even when storing a few members: it costs NOMIS nothing more,
+    # and one cached answer then serves any later fetch of the period, online or offline.
+    authority_of = geography_codes(workspace.members_for(period))
     plans = plan_requests([indicator_query(i, period) for i in indicators], sorted(authority_of))
 
     client = client or NomisClient(workspace.nomis, base_url=os.environ.get(BASE_URL_ENV))
@@ -125,10 +133,12 @@ def _collect(plans: Sequence[PlannedRequest], client: NomisClient, cache: Respon
         url = plan.request.url(client.base_url)
         cached = None if refresh else cache.get(url)
         if cached is not None:
+            log.debug("cached (%s): %s", cached.retrieved_at, plan.request.describe())
             summary.cached += 1
             answers.append((plan, cached, url))
             continue
         if offline:
+            log.debug("offline, not cached: %s", plan.request.describe())
             summary.offline_missing.append(f"{', '.join(plan.indicators)} ({url})")
             continue
 
@@ -138,6 +148,8 @@ def _collect(plans: Sequence[PlannedRequest], client: NomisClient, cache: Respon
             raise NomisError(f"fetching {', '.join(plan.indicators)}: {exc}; nothing was "
                              "stored") from exc
         cache.put(answer)
+        log.debug("fetched %d rows in %d page(s): %s", len(answer.rows), answer.pages,
+                  plan.request.describe())
         summary.fetched += 1
         answers.append((plan, answer, url))
     return answers
