@@ -91,28 +91,17 @@ def _combine_one(authority: str, cells: Mapping[tuple[str, ...], list[_Cell]],
         return NationalValue(authority, query.indicator, value, status, ci[0], ci[1],
                              label, problem)
 
-    single: dict[tuple[str, ...], _Cell] = {}
-    for key, listed in cells.items():
-        distinct = {(c.value, c.status) for c in listed}
-        if len(distinct) > 1:
-            types = ", ".join(f"TYPE{c.geography_type}: {c.value or c.status_name}"
-                              for c in listed)
-            return result(None, NO_DATA, f"NOMIS gives {authority} different figures under "
-                          f"two geography types ({types}); none stored, check with NOMIS")
-        single[key] = listed[0]
+    single, problem = _once_each(authority, cells)
+    if problem:
+        return result(None, NO_DATA, problem)
 
     values = {key[1:]: cell for key, cell in single.items() if key[0] == query.measure}
     if not values:
         return result(None, NO_DATA)
     label = next(iter(values.values())).date_label
-
-    expected = math.prod(len(codes) for _, codes in query.codes)
-    if query.query.combine == "single" and len(values) > 1:
-        return result(None, NO_DATA, f"NOMIS sent {len(values)} rows for {authority} where "
-                      "the catalogue expects one (combine: single); check its codes", label)
-    if query.query.combine == "sum" and len(values) < expected:
-        return result(None, NO_DATA, f"NOMIS sent {len(values)} of the {expected} parts to "
-                      f"add up for {authority}; no partial total stored", label)
+    problem = _incomplete(authority, len(values), query)
+    if problem:
+        return result(None, NO_DATA, problem, label)
 
     statuses = {_status(cell) for cell in values.values()}
     if statuses != {OK}:
@@ -123,6 +112,32 @@ def _combine_one(authority: str, cells: Mapping[tuple[str, ...], list[_Cell]],
     if query.confidence and len(values) == 1:
         ci = _interval(total, single, query, next(iter(values)))
     return result(total, OK, label=label, ci=ci)
+
+
+def _once_each(authority: str, cells: Mapping[tuple[str, ...], list[_Cell]],
+               ) -> tuple[dict[tuple[str, ...], _Cell], str]:
+    """Each cell once, however many geography types list it; a problem if they disagree."""
+    single: dict[tuple[str, ...], _Cell] = {}
+    for key, listed in cells.items():
+        if len({(c.value, c.status) for c in listed}) > 1:
+            types = ", ".join(f"TYPE{c.geography_type}: {c.value or c.status_name}"
+                              for c in listed)
+            return {}, (f"NOMIS gives {authority} different figures under two geography "
+                        f"types ({types}); none stored, check with NOMIS")
+        single[key] = listed[0]
+    return single, ""
+
+
+def _incomplete(authority: str, parts: int, query: IndicatorQuery) -> str:
+    """Why the cells cannot make the figure: too many for one value, too few for a sum."""
+    if query.query.combine == "single" and parts > 1:
+        return (f"NOMIS sent {parts} rows for {authority} where the catalogue expects one "
+                "(combine: single); check its codes")
+    expected = math.prod(len(codes) for _, codes in query.codes)
+    if query.query.combine == "sum" and parts < expected:
+        return (f"NOMIS sent {parts} of the {expected} parts to add up for {authority}; no "
+                "partial total stored")
+    return ""
 
 
 def _interval(value: float, cells: Mapping[tuple[str, ...], _Cell], query: IndicatorQuery,

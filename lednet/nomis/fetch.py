@@ -147,7 +147,10 @@ def _collect(plans: Sequence[PlannedRequest], client: NomisClient, cache: Respon
         except NomisError as exc:
             raise NomisError(f"fetching {', '.join(plan.indicators)}: {exc}; nothing was "
                              "stored") from exc
-        cache.put(answer)
+        try:
+            cache.put(answer)
+        except OSError as exc:  # a full disk costs the next fetch a request, not this one
+            log.warning("could not cache the NOMIS answer in %s: %s", cache.folder, exc)
         log.debug("fetched %d rows in %d page(s): %s", len(answer.rows), answer.pages,
                   plan.request.describe())
         summary.fetched += 1
