@@ -58,6 +58,24 @@ def test_period_2009_date(catalogue, indicator_id):
     assert query.date == DATES_2009[indicator_id]
 
 
+DATASETS = {
+    "population": "NM_2002_1", "population_16_64": "NM_2002_1",
+    "median_annual_pay_residents": "NM_30_1", "median_annual_pay_workplace": "NM_99_1",
+    "claimant_count": "NM_1_1", "out_of_work_benefit_claimants": "NM_34_1",
+    "total_jobs": "NM_57_1", "jobs_density": "NM_57_1",
+    "business_local_units": "NM_141_1", "micro_business_units": "NM_141_1",
+}
+
+
+@pytest.mark.parametrize("indicator_id", sorted(DATES_2009))
+def test_period_2009_url_names_dataset_and_date(catalogue, indicator_id):
+    request = indicator_query(catalogue[indicator_id], 2009).request(["E06000014"])
+
+    dataset = DATASETS.get(indicator_id, "NM_17_5")  # the rest are APS rates
+    assert request.url(BASE).startswith(
+        f"{BASE}/dataset/{dataset}.data.csv?geography=E06000014&date={DATES_2009[indicator_id]}&")
+
+
 def test_population_2009_url_asks_for_single_years_by_sex(catalogue):
     request = indicator_query(catalogue["population"], 2009).request(["E06000014"])
 
