@@ -53,6 +53,9 @@ def seed_store(workspace: Workspace) -> None:
                    "'2010-07-01', 'accepted')", ("a" * 64, YORK, EARLIER))
         db.execute("INSERT INTO submitted_values (submission_id, indicator, value, status, "
                    "accepted, sheet, cell) VALUES (1, 'dwellings', 88123, 'ok', 1, 'P', 'E7')")
+        db.execute("INSERT INTO submitted_values (submission_id, indicator, text_value, "
+                   "status, accepted, sheet, cell) VALUES (1, 'authority_type', 'unitary', "
+                   "'ok', 1, 'P', 'E5')")
 
 
 @pytest.fixture
@@ -263,6 +266,8 @@ def test_previous_figure_comes_from_the_latest_earlier_period(made: dict[str, Pa
     row = int(ref.split("$")[-1])
     assert sheet[f"D{row}"].value == 88123
     assert sheet[f"A{row}"].value == "Dwellings on the valuation list"
+    assert sheet["A5"].value == "Type of authority"
+    assert sheet["D5"].value == "unitary"
 
 
 def test_existing_template_is_kept_unless_forced(workspace: Workspace) -> None:

@@ -86,8 +86,9 @@ def write_anchor(workbook: Workbook, record: AnchorRecord) -> dict[str, str]:
     sheet.append(["field", "checksum", record.checksum()])
 
     for place in record.places:
-        sheet.append(["cell", place.role, place.key, place.sheet, place.value, place.status,
-                      place.note, place.label])
+        # None rather than "" for absent cells: an empty string is not a value Excel expects.
+        sheet.append(["cell", place.role, place.key, place.sheet, place.value,
+                      place.status or None, place.note or None, place.label or None])
     for ident, value in record.anchor.issued_national.items():
         sheet.append(["national", ident, value])
     ranges = _write_lists(sheet, record.lists)
@@ -163,14 +164,15 @@ def _parse_rows(sheet: Worksheet) -> tuple[dict[str, Any], list[CellPlace], dict
     fields: dict[str, Any] = {}
     places: list[CellPlace] = []
     national: dict[str, Any] = {}
-    for row in sheet.iter_rows(values_only=True):
-        kind = row[0] if row else None
-        if kind == "field" and len(row) >= 3:
+    for cells in sheet.iter_rows(values_only=True):
+        row = tuple(cells) + (None,) * 8  # another program may drop trailing empty cells
+        kind = row[0]
+        if kind == "field":
             fields[str(row[1])] = row[2]
-        elif kind == "cell" and len(row) >= 8:
+        elif kind == "cell":
             text = ["" if v is None else str(v) for v in row[1:8]]
             places.append(CellPlace(*text))
-        elif kind == "national" and len(row) >= 3:
+        elif kind == "national":
             national[str(row[1])] = row[2]
     return fields, places, national
 

@@ -237,6 +237,8 @@ def _previous(cell: Cell, indicator: Indicator, value: DatasetValue | None) -> N
     if value is None:
         cell.value = "none held"
         cell.font = SMALL
+    elif value.text_value:
+        cell.value = value.text_value
     elif value.value is None:
         cell.value = label(value.status)
         cell.font = SMALL
