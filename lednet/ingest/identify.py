@@ -132,7 +132,8 @@ def _text_kind(head: bytes) -> str:
         return "html"
     if text.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in text:
         return "xml-spreadsheet"
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
-    if lines and all(("," in line or "\t" in line or ";" in line) for line in lines[:5]):
+    # Delimited text: at least two lines, each with the same delimiter in it.
+    lines = [line for line in text.splitlines()[:20] if line.strip()][:5]
+    if len(lines) >= 2 and any(all(d in line for line in lines) for d in ",\t;"):
         return "csv"
     return "text"
