@@ -274,7 +274,7 @@ class _CellParser:
             code=code, message=f"{self.ind.label}: {message}", severity=severity,
             authority=self.authority, file=self.file, sheet=where.sheet, cell=where.cell,
             indicator=self.ind.id, raw=raw_text(where.value),
-            parsed="" if parsed is None else str(parsed)))
+            parsed=raw_text(parsed)))
 
     def result(self, value: float | None, text_value: str | None, status: str) -> Parsed:
         note_facts = self.returned.note
