@@ -309,3 +309,15 @@ def test_a_deleted_sheet_is_reported_once(edit: Callable[..., Path]) -> None:
     result = read_return(path)
     assert "ed_revenue_spend" not in result.inputs
     assert "dwellings" in result.inputs
+
+
+def test_sorted_rows_are_reported_beside_the_wrong_label(edit: Callable[..., Path]) -> None:
+    def change(workbook: openpyxl.Workbook) -> None:
+        sheet = workbook["Local data"]
+        # Sorting moves the contents of rows but leaves the defined names where they were.
+        for column in "ABCD":
+            sheet[f"{column}5"].value, sheet[f"{column}6"].value = (
+                sheet[f"{column}6"].value, sheet[f"{column}5"].value)
+
+    assert codes(edit(change)) == [("cell-moved", "Local data", "E5"),
+                                   ("cell-moved", "Local data", "E6")]

@@ -334,3 +334,11 @@ def test_sheet_names_and_defined_names_follow_the_layout(made: dict[str, Path]) 
     for key in ("NAME", "ROLE", "DATE"):
         title, _ref = next(iter(workbook.defined_names[f"LEDNET_SIGN_{key}"].destinations))
         assert title == "Front"
+
+
+def test_a_store_without_national_values_is_warned_about(workspace_dir: Path) -> None:
+    workspace = load_workspace(workspace_dir)
+    result = make_templates(workspace, PERIOD, authorities=[YORK], guidance=False)
+    assert result.lines()[-1] == (
+        "warning: the store holds no national values for 2012, so every national figure is "
+        "marked [x]; run 'lednet fetch --period 2012' first and then make-templates --force")

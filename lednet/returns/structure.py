@@ -158,11 +158,11 @@ class Locator:
                 continue
             old_col, old_row = _split(place.value)
             col, row = _split(spot.cell)
-            moved = self._check_columns(place, spots, col - old_col)
-            if moved or not self._label_matches(place, spot.sheet, row, col - old_col):
-                if row != old_row and not moved:
-                    self._add("cell-moved", f"the cells for {self._label(place.role, place.key)}"
-                              f" were moved from row {old_row} to row {row}", spot, place.key)
+            if self._check_columns(place, spots, col - old_col):
+                continue
+            shown = self._label_beside(place, spot.sheet, row)
+            if shown is not None:
+                self._label_mismatch(place, spot, old_row, row, shown)
                 continue
 
             offset = row - old_row
@@ -180,12 +180,24 @@ class Locator:
                   spot, place.key)
         return True
 
-    def _label_matches(self, place: CellPlace, title: str, row: int, shift: int) -> bool:
+    def _label_beside(self, place: CellPlace, title: str, row: int) -> str | None:
+        """The label now shown beside the value cell, or None when it is the right one."""
         if not place.label:
-            return True
-        column = column_index_from_string(layout.LABEL_COL) + shift
-        found = self.workbook[title].cell(row=row, column=column).value
-        return str(found or "").strip() == place.label.strip()
+            return None
+        column = column_index_from_string(layout.LABEL_COL)
+        found = str(self.workbook[title].cell(row=row, column=column).value or "").strip()
+        return None if found == place.label.strip() else found
+
+    def _label_mismatch(self, place: CellPlace, spot: Spot, old_row: int, row: int,
+                        shown: str) -> None:
+        """The value cell no longer sits beside its label: cut and pasted, or rows sorted."""
+        label = self._label(place.role, place.key)
+        if row != old_row:
+            message = f"the cells for {label} were moved from row {old_row} to row {row}"
+        else:
+            message = (f"the row of the cells for {label} now shows the label '{shown}': were "
+                       "the rows sorted or pasted over? Check that the figure is the right one")
+        self._add("cell-moved", message, spot, place.key)
 
     def _rows_changed(self, place: CellPlace, spot: Spot, change: int) -> None:
         label = self._label(place.role, place.key)

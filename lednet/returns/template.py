@@ -48,6 +48,7 @@ class TemplateResult:
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)
     guidance: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def paths(self) -> list[Path]:
@@ -63,6 +64,7 @@ class TemplateResult:
                 lines.append(f"wrote {path}")
         if self.guidance:
             lines.append("guidance: " + ", ".join(str(p) for p in self.guidance))
+        lines += [f"warning: {text}" for text in self.warnings]
         return lines
 
 
@@ -84,6 +86,10 @@ def make_templates(workspace: Workspace, period: int, authorities: Sequence[str]
         store.record_catalogue(period, catalogue)
 
     result = TemplateResult(period)
+    if not data.national:
+        result.warnings.append(f"the store holds no national values for {period}, so every "
+                               "national figure is marked [x]; run 'lednet fetch --period "
+                               f"{period}' first and then make-templates --force")
     for member in members:
         path = folder / template_name(period, member)
         if path.exists() and not force:
