@@ -53,10 +53,11 @@ def build_reports(workspace: Workspace, period: int, authorities: list[str] | No
     footer = footer_context(workspace, bench)
 
     documents: list[tuple[str, Path]] = []
+    shared = views.Shared(bench)
     for member in chosen_members(workspace, bench, authorities or []):
         labels = (views.anonymous_labels(workspace.members, member.gss) if anonymise
                   else {m.gss: m.name for m in workspace.members})
-        html = authority_html(bench, member, labels, footer)
+        html = authority_html(shared, member, labels, footer)
         name = f"{period}_{member.gss}_{slug(member.name)}{suffix}"
         documents.append((html, folder / name))
     if not authorities:
@@ -108,9 +109,10 @@ def sections(bench: PeriodBenchmark) -> list[tuple[str, str]]:
     return [(s, SECTION_TITLES[s]) for s in SECTION_TITLES if bench.catalogue.section(s)]
 
 
-def authority_html(bench: PeriodBenchmark, member: Member, labels: dict[str, str],
+def authority_html(shared: views.Shared, member: Member, labels: dict[str, str],
                    footer: dict[str, Any]) -> str:
-    rows = {s: [views.authority_row(bench, bench.indicators[i.id], member, labels)
+    bench = shared.bench
+    rows = {s: [views.authority_row(shared, bench.indicators[i.id], member, labels)
                 for i in bench.catalogue.section(s)] for s, _ in sections(bench)}
     everything = [row for section in rows.values() for row in section]
     return render("report/authority.html.j2", member=member, rows=rows,

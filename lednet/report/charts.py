@@ -7,6 +7,7 @@ Every bar of the non-highlighted members is one segment of a single ``<path>``, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -28,23 +29,21 @@ class Bar:
 
 def ranking_chart(bars: list[Bar], median: float | None, median_text: str,
                   band: tuple[float, float] | None = None, title: str = "") -> Markup:
-    """All members' values, best first, the chosen authority highlighted, median dashed."""
+    """All members' values, best first, labelled, the chosen authority highlighted."""
     if not bars:
         return Markup("")
-    if len(bars) <= LABELLED_MAX:
-        return _labelled(bars, median, median_text, band, title)
-    return _columns(bars, median, median_text, band, title)
+    return _labelled(bars, median, median_text, band, title)
 
 
-def _scale(bars: list[Bar], band: tuple[float, float] | None) -> tuple[float, float]:
-    values = [b.value for b in bars] + (list(band) if band else [])
+def _scale(values: list[float], band: tuple[float, float] | None) -> tuple[float, float]:
+    values = values + (list(band) if band else [])
     low, high = min(0.0, *values), max(0.0, *values)
     return low, (high if high > low else low + 1.0)
 
 
 def _labelled(bars: list[Bar], median: float | None, median_text: str,
               band: tuple[float, float] | None, title: str) -> Markup:
-    low, high = _scale(bars, band)
+    low, high = _scale([b.value for b in bars], band)
     plot = WIDTH - LABEL_WIDTH - 70
     top = 22
     height = top + ROW * len(bars) + 4
@@ -78,40 +77,88 @@ def _labelled(bars: list[Bar], median: float | None, median_text: str,
     return Markup("".join(parts))
 
 
-def _columns(bars: list[Bar], median: float | None, median_text: str,
-             band: tuple[float, float] | None, title: str) -> Markup:
-    low, high = _scale(bars, band)
-    height, top, bottom = 170, 18, 150
-    step = (WIDTH - 20) / len(bars)
+@dataclass(frozen=True)
+class Columns:
+    """Many members as unlabelled columns, best first; the same for every report of a period."""
 
-    def y(value: float) -> float:
-        return bottom - (value - low) / (high - low) * (bottom - top)
+    values: tuple[float, ...]
+    excluded: tuple[bool, ...]
+    median: float | None
+    median_text: str
+    band: tuple[float, float] | None
+    title: str
 
-    parts = [_open(height, title)]
-    if band:
-        parts.append(f'<rect x="10" y="{y(band[1]):.1f}" width="{WIDTH - 20}" '
-                     f'height="{y(band[0]) - y(band[1]):.1f}" fill="#e8f3e8"/>')
-    others, mine = [], ""
-    for i, bar in enumerate(bars):
-        left = 10 + i * step
-        upper, lower = sorted((y(bar.value), y(0.0)))
-        if bar.highlight:
-            mine = (f'<rect x="{left:.1f}" y="{upper:.1f}" width="{max(step, 2):.1f}" '
-                    f'height="{lower - upper:.1f}" fill="{MINE}"/>'
-                    f'<text x="{left:.1f}" y="{height - 4}" font-weight="bold">'
-                    f"{escape(_clip(bar.label))} {escape(bar.text)}</text>")
-        elif not bar.excluded:
-            wide = step * 0.8
-            others.append(f"M{left:.2f} {upper:.1f}h{wide:.2f}V{lower:.1f}h{-wide:.2f}z")
-    parts.append(f'<path d="{"".join(others)}" fill="{OTHER}"/>{mine}')
-    if median is not None:
-        ym = y(median)
+
+HEIGHT, TOP, BOTTOM = 170, 18, 150
+
+
+def column_chart(columns: Columns, highlight: int | None, label: str, text: str) -> Markup:
+    """The shared columns, with one authority's column drawn over them and named."""
+    body, low, high = _column_body(columns)
+    if highlight is None:
+        return Markup(body + "</svg>")
+    step = (WIDTH - 20) / len(columns.values)
+    left = 10 + highlight * step
+    upper, lower = sorted((_y(columns.values[highlight], low, high), _y(0.0, low, high)))
+    anchor = "end" if left > WIDTH / 2 else "start"
+    return Markup(f'{body}<rect x="{left:.1f}" y="{upper:.1f}" width="{max(step, 2):.1f}" '
+                  f'height="{lower - upper:.1f}" fill="{MINE}"/>'
+                  f'<text x="{left:.1f}" y="{HEIGHT - 4}" font-weight="bold" '
+                  f'text-anchor="{anchor}">{escape(_clip(label))} {escape(text)}</text></svg>')
+
+
+def _y(value: float, low: float, high: float) -> float:
+    return BOTTOM - (value - low) / (high - low) * (BOTTOM - TOP)
+
+
+@lru_cache(maxsize=512)
+def _column_body(columns: Columns) -> tuple[str, float, float]:
+    # Each column is one stroke of a shared path: a few bytes per member.
+    low, high = _scale(list(columns.values), columns.band)
+    step = (WIDTH - 20) / len(columns.values)
+    base = _y(0.0, low, high)
+    parts = [_open(HEIGHT, columns.title)]
+    if columns.band:
+        top, bottom = _y(columns.band[1], low, high), _y(columns.band[0], low, high)
+        parts.append(f'<rect x="10" y="{top:.1f}" width="{WIDTH - 20}" '
+                     f'height="{bottom - top:.1f}" fill="#e8f3e8"/>')
+    # Columns sit one unit apart inside a group stretched to the plot width, so each column
+    # is a short relative step ("m1 105V45") rather than absolute coordinates.
+    shown: list[str] = []
+    grey: list[str] = []
+    for value, excluded in zip(columns.values, columns.excluded, strict=True):
+        stroke = f"V{_y(value, low, high):.0f}"
+        (grey if excluded else shown).append(stroke)
+        (shown if excluded else grey).append("")
+    parts.append(f'<g transform="translate(10 0) scale({step:.4f} 1)" fill="none" '
+                 f'stroke-width="0.8">')
+    for strokes, colour in ((shown, OTHER), (grey, GREY)):
+        if any(strokes):
+            parts.append(f'<path d="{_columns_path(strokes, base)}" stroke="{colour}"/>')
+    parts.append("</g>")
+    if columns.median is not None:
+        ym = _y(columns.median, low, high)
         parts.append(f'<line x1="10" x2="{WIDTH - 10}" y1="{ym:.1f}" y2="{ym:.1f}" '
                      f'stroke="#222" stroke-dasharray="4 3"/>'
                      f'<text x="{WIDTH - 10}" y="{ym - 3:.1f}" text-anchor="end">'
-                     f"median {escape(median_text)}</text>")
-    parts.append("</svg>")
-    return Markup("".join(parts))
+                     f"median {escape(columns.median_text)}</text>")
+    return "".join(parts), low, high
+
+
+def _columns_path(strokes: list[str], base: float) -> str:
+    """One path of vertical strokes at x = 0.5, 1.5, ...; an empty stroke is a gap."""
+    path, last = [f"M-0.5 {base:.0f}"], None
+    for stroke in strokes:
+        if last is None:
+            path.append("m1 0")
+        else:
+            path.append(f"m1 {base - float(last):.0f}")
+        if stroke:
+            path.append(stroke)
+            last = stroke[1:]
+        else:
+            last = None
+    return "".join(path)
 
 
 def strip_chart(values: list[float], quartiles: tuple[float, float, float], low: float,

@@ -17,7 +17,7 @@ from ..analysis.derive import Figure
 from ..analysis.period import IndicatorBenchmark, PeriodBenchmark
 from ..catalogue import Indicator
 from ..workspace import Member
-from .charts import Bar, ranking_chart, strip_chart
+from .charts import LABELLED_MAX, Bar, Columns, column_chart, ranking_chart, strip_chart
 
 NOMIS_ATTRIBUTION = ("Source: ONS / DWP, via Nomis (nomisweb.co.uk), "
                      "Open Government Licence v3.0")
@@ -152,19 +152,62 @@ def rank_text(ind: Indicator, group: GroupBenchmark, gss: str) -> tuple[str, str
     return f"{label} of {group.n}", ""
 
 
-def authority_row(bench: PeriodBenchmark, item: IndicatorBenchmark, member: Member,
+class Shared:
+    """Work that is the same in every authority's report of a period, done once."""
+
+    def __init__(self, bench: PeriodBenchmark) -> None:
+        self.bench = bench
+        self._stats: dict[tuple[str, str], Stats] = {}
+        self._order: dict[str, list[Figure]] = {}
+        self._columns: dict[str, Columns] = {}
+
+    def stats(self, item: IndicatorBenchmark, group: GroupBenchmark) -> Stats:
+        key = (item.indicator.id, group.name)
+        if key not in self._stats:
+            self._stats[key] = stats(item.indicator, group)
+        return self._stats[key]
+
+    def order(self, item: IndicatorBenchmark) -> list[Figure]:
+        """Figures with a value, best first, as the chart draws them."""
+        ind = item.indicator
+        if ind.id not in self._order:
+            shown = [f for f in item.figures.values()
+                     if f.value is not None and f.status in status.WITH_VALUE]
+            self._order[ind.id] = sorted(shown, key=lambda f: chart_order(ind, f.value or 0.0))
+        return self._order[ind.id]
+
+    def columns(self, item: IndicatorBenchmark) -> Columns:
+        ind = item.indicator
+        if ind.id not in self._columns:
+            order, dist = self.order(item), item.network.distribution
+            self._columns[ind.id] = Columns(
+                tuple(f.value or 0.0 for f in order), tuple(bool(f.excluded) for f in order),
+                dist.median if dist else None, fmt(ind, dist.median) if dist else "",
+                target_band(ind), ind.label)
+        return self._columns[ind.id]
+
+
+def target_band(ind: Indicator) -> tuple[float, float] | None:
+    if ind.polarity != "target" or ind.target_low is None or ind.target_high is None:
+        return None
+    return (ind.target_low, ind.target_high)
+
+
+def authority_row(shared: Shared, item: IndicatorBenchmark, member: Member,
                   labels: dict[str, str]) -> Row:
+    bench = shared.bench
     ind, gss = item.indicator, member.gss
     figure = item.figures[gss]
     row = Row(ind, figure_text(ind, figure), ind.describe_period(bench.period),
               source_text(ind, bench.period), excluded=figure.excluded, note=figure.note,
-              network=stats(ind, item.network), series_break=item.series_break)
+              network=shared.stats(item, item.network), series_break=item.series_break)
     row.rank, row.rank_note = rank_text(ind, item.network, gss)
     row.band = item.network.bands.get(gss, "")
     for name in bench.groups_of(member):
         group = item.groups[name]
         rank, note = rank_text(ind, group, gss)
-        shown = stats(ind, group) if not group.too_few else Stats(group.n, len(group.members))
+        shown = (shared.stats(item, group) if not group.too_few
+                 else Stats(group.n, len(group.members)))
         row.groups.append(GroupLine(name, rank, note if group.too_few else "",
                                     group.bands.get(gss, ""), shown))
     if ind.polarity == "target":
@@ -173,7 +216,7 @@ def authority_row(bench: PeriodBenchmark, item: IndicatorBenchmark, member: Memb
     trend(row, item, gss)
     confidence(row, item, figure)
     row.aggregate = aggregate_text(item)
-    row.chart = member_chart(item, gss, labels)
+    row.chart = member_chart(shared, item, gss, labels)
     return row
 
 
@@ -220,22 +263,21 @@ def aggregate_text(item: IndicatorBenchmark) -> str:
             f"(over {agg.authorities} members)")
 
 
-def member_chart(item: IndicatorBenchmark, gss: str, labels: dict[str, str]) -> Markup:
+def member_chart(shared: Shared, item: IndicatorBenchmark, gss: str,
+                 labels: dict[str, str]) -> Markup:
     ind = item.indicator
-    if ind.unit == "category":
+    order = shared.order(item)
+    if ind.unit == "category" or not order:
         return Markup("")
-    bars = [Bar(labels.get(f.authority, f.authority), f.value, fmt(ind, f.value),
-                f.authority == gss, bool(f.excluded))
-            for f in item.figures.values()
-            if f.value is not None and f.status in status.WITH_VALUE]
-    if not bars:
-        return Markup("")
-    bars.sort(key=lambda b: chart_order(ind, b.value))
+    if len(order) > LABELLED_MAX:
+        mine = next((i for i, f in enumerate(order) if f.authority == gss), None)
+        text = fmt(ind, order[mine].value) if mine is not None else ""
+        return column_chart(shared.columns(item), mine, labels.get(gss, gss), text)
+    bars = [Bar(labels.get(f.authority, f.authority), f.value or 0.0, fmt(ind, f.value),
+                f.authority == gss, bool(f.excluded)) for f in order]
     dist = item.network.distribution
-    band = ((ind.target_low, ind.target_high) if ind.polarity == "target"
-            and ind.target_low is not None and ind.target_high is not None else None)
     return ranking_chart(bars, dist.median if dist else None,
-                         fmt(ind, dist.median) if dist else "", band, ind.label)
+                         fmt(ind, dist.median) if dist else "", target_band(ind), ind.label)
 
 
 def chart_order(ind: Indicator, value: float) -> float:
