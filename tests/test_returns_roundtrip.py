@@ -158,3 +158,20 @@ def test_a_libreoffice_resave_keeps_anchor_and_values(made: tuple[Catalogue, Pat
     assert resaved.signoff == original.signoff
     jobs = resaved.inputs["jobs_created_total"].value
     assert (jobs.formula, jobs.value) == ("=E11+E12", 17)  # LibreOffice saved the result
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfinfo") is None,
+                    reason="LibreOffice (soffice) or poppler (pdfinfo) not installed")
+def test_the_template_prints_on_a_few_landscape_a4_pages(made: tuple[Catalogue, Path],
+                                                         tmp_path: Path) -> None:
+    """Fit to one page wide: four sheets print on five pages, not dozens of narrow strips."""
+    _catalogue, template = made
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(template)], check=True, capture_output=True, timeout=180)
+    info = subprocess.run(["pdfinfo", str(tmp_path / (template.stem + ".pdf"))], check=True,
+                          capture_output=True, text=True).stdout
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    assert 4 <= int(fields["Pages"]) <= 6
+    width, _x, height = fields["Page size"].split()[:3]
+    assert float(width) > float(height)  # landscape

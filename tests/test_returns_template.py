@@ -342,3 +342,16 @@ def test_a_store_without_national_values_is_warned_about(workspace_dir: Path) ->
     assert result.lines()[-1] == (
         "warning: the store holds no national values for 2012, so every national figure is "
         "marked [x]; run 'lednet fetch --period 2012' first and then make-templates --force")
+
+
+def test_data_sheets_print_one_page_wide_with_a_frozen_header(made: dict[str, Path]) -> None:
+    workbook = openpyxl.load_workbook(made[YORK])
+    for title in ("Profile", "National data", "Local data"):
+        sheet = workbook[title]
+        assert sheet.freeze_panes == "B5"
+        assert sheet.print_title_rows == "$4:$4"
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        assert sheet.column_dimensions["B"].width >= 50  # definitions wrap, not overflow
+        assert sheet["B5"].alignment.wrap_text
