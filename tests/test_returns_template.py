@@ -355,3 +355,20 @@ def test_data_sheets_print_one_page_wide_with_a_frozen_header(made: dict[str, Pa
         assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
         assert sheet.column_dimensions["B"].width >= 50  # definitions wrap, not overflow
         assert sheet["B5"].alignment.wrap_text
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Local data", "Local data"),
+    ("Economic development: plans/targets [draft]", "Economic development plans tar…"),
+    ("'quoted'", "quoted"),
+], ids=["plain", "too-long-and-forbidden", "quotes"])
+def test_sheet_titles_are_ones_excel_accepts(name: str, expected: str) -> None:
+    title = layout.sheet_title(name)
+    assert title == expected
+    assert len(title) <= 31 and not set(title) & set("[]:*?/\\")
+
+
+def test_limit_cuts_text_with_an_ellipsis() -> None:
+    assert layout.limit("short", 32) == "short"
+    assert layout.limit("a" * 40, 32) == "a" * 31 + "…"
+    assert len(layout.limit("word " * 100, 255)) == 255
