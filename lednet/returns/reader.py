@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -98,15 +99,16 @@ def _load(path: Path) -> Workbook:
 
 def _cell_facts(workbook: Workbook, spots: Spots) -> dict[Spot, CellFacts]:
     facts: dict[Spot, CellFacts] = {}
-    hidden_columns = {ws.title: _hidden_columns(ws) for ws in workbook.worksheets}
+    sheets = {sheet.title: sheet for sheet in workbook.worksheets}
+    hidden_columns = {title: _hidden_columns(sheet) for title, sheet in sheets.items()}
     for spot in spots.values():
-        sheet = workbook[spot.sheet]
-        facts[spot] = _facts(sheet, spot.cell, hidden_columns[sheet.title])
+        facts[spot] = _facts(sheets[spot.sheet], spot.cell, hidden_columns[spot.sheet])
     return facts
 
 
 def _facts(sheet: Worksheet, address: str, hidden_columns: set[int]) -> CellFacts:
-    cell = sheet[address]
+    column, row_number = coordinate_from_string(address)
+    cell = sheet.cell(row=row_number, column=column_index_from_string(column))
     formula = None
     value = cell.value
     if cell.data_type == "f":

@@ -7,6 +7,7 @@ deleted one, and a cell cut and pasted elsewhere from a row that merely shifted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from openpyxl.utils.cell import (
@@ -14,6 +15,7 @@ from openpyxl.utils.cell import (
     coordinate_from_string,
     get_column_letter,
 )
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
 from ..findings import WARNING, Finding
@@ -54,6 +56,8 @@ class Locator:
         self.findings: list[Finding] = []
         self._missing: set[tuple[str, str]] = set()
         self._sheets_reported: set[tuple[str, str]] = set()
+        self._labels = {p.key: p.label for p in record.places if p.label}
+        self._titles = set(workbook.sheetnames)
 
     def locate(self) -> Spots:
         spots: Spots = {}
@@ -93,20 +97,20 @@ class Locator:
         if text.startswith("#REF!"):
             self._sheet_missing(original.sheet, place)
             return None
-        destinations = list(defined.destinations)
-        if "#REF!" in text or not destinations or not destinations[0][1]:
+        destination = _destination(text)
+        if "#REF!" in text or destination is None:
             self._cell_missing(place, kind, original)
             return None
 
-        title, ref = destinations[0]
-        if title not in self.workbook.sheetnames:
+        title, ref = destination
+        if title not in self._titles:
             self._sheet_missing(title, place)
             return None
         return Spot(title, ref.replace("$", "").split(":")[0])
 
     def _fallback(self, place: CellPlace, kind: str, name: str, original: Spot) -> Spot | None:
         """A name was deleted (or dropped by another program): use the template's address."""
-        if original.sheet not in self.workbook.sheetnames:
+        if original.sheet not in self._titles:
             self._cell_missing(place, kind, original)
             return None
         self._add("anchor-damaged", f"the name {name} that marks the {_KIND_WORDS[kind]} cell "
@@ -215,16 +219,34 @@ class Locator:
     def _label(self, role: str, key: str) -> str:
         if role == "signoff":
             return f"the sign-off {key}"
-        for place in self.record.places:
-            if place.key == key and place.label:
-                return f"'{place.label}' ({key})"
-        return key
+        label = self._labels.get(key)
+        return f"'{label}' ({key})" if label else key
 
     def _add(self, code: str, message: str, spot: Spot, indicator: str,
              severity: str = "") -> None:
         self.findings.append(Finding(
             code=code, message=message, severity=severity, authority=self.record.anchor.authority,
             file=self.file_name, sheet=spot.sheet, cell=spot.cell, indicator=indicator))
+
+
+_CELL = r"\$?[A-Z]{1,3}\$?\d+"
+_SIMPLE_REFERENCE = re.compile(rf"^(?:'((?:[^']|'')+)'|([^'!]+))!({_CELL}(?::{_CELL})?)$")
+
+
+def _destination(text: str) -> tuple[str, str] | None:
+    """Sheet and cell of a name such as ``'Local data'!$E$5``.
+
+    A regular expression for the one shape Excel and lednet write; openpyxl's formula
+    tokenizer, used for anything else, costs more than the rest of the reading together.
+    """
+    match = _SIMPLE_REFERENCE.match(text)
+    if match:
+        quoted, bare, ref = match.groups()
+        return (quoted.replace("''", "'") if quoted else bare), ref
+    destinations = list(DefinedName("x", attr_text=text).destinations)
+    if not destinations or not destinations[0][1]:
+        return None
+    return destinations[0]
 
 
 def _template_order(place: CellPlace) -> tuple[str, int]:
