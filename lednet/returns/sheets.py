@@ -10,7 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..catalogue import Indicator
 from ..store import DatasetValue
-from ..values import label
+from ..values import OK, label
 from . import layout
 from .anchor import CellPlace
 from .context import ReturnContext, describe_date
@@ -276,7 +276,7 @@ def _national_row(sheet: Worksheet, row: int, indicator: Indicator,
         value.value = figure.value
         value.number_format = layout.number_format(indicator)
         value.alignment = TOP
-        status.value = "as published"
+        status.value = "as published" if figure.status == OK else label(figure.status)
     source.value = figure.source
     for cell in (value, status, source):
         cell.fill = layout.NATIONAL_FILL
