@@ -67,6 +67,15 @@ def zipped(tmp_path: Path, name: str, parts: dict[str, bytes]) -> Path:
     return path
 
 
+def corrupt(path: Path) -> Path:
+    """Flip bytes in the middle of the first compressed part, as a damaged download would."""
+    data = bytearray(path.read_bytes())
+    for offset in range(60, 80):
+        data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 VERDICTS: list[tuple[str, Callable[[Path], Path], str]] = [
     ("pdf", lambda d: write(d, "r.xlsx", b"%PDF-1.7\n..."), "not-a-workbook"),
@@ -79,6 +88,11 @@ VERDICTS: list[tuple[str, Callable[[Path], Path], str]] = [
     ("other-ole", lambda d: write(d, "r.doc", OLE + b"\0" * 500), "not-a-workbook"),
     ("word-docx", lambda d: zipped(d, "r.xlsx", {"word/document.xml": b"<w/>"}),
      "not-a-workbook"),
+    ("empty", lambda d: write(d, "r.xlsx", b""), "not-a-workbook"),
+    ("folder", lambda d: (d / "r.xlsx").mkdir() or d / "r.xlsx", "not-a-workbook"),
+    ("corrupt-workbook-part", lambda d: corrupt(zipped(d, "r.xlsx", {
+        "xl/workbook.xml": b"<workbook>" + b"LEDNET_" * 500 + b"</workbook>"})),
+     "unreadable-workbook"),
     ("truncated-zip", lambda d: write(d, "r.xlsx", b"PK\x03\x04" + b"\0" * 100),
      "unreadable-workbook"),
     ("other-workbook", lambda d: shutil.copy(REFERENCE / "cipfa-librarydata__Bolton.xlsx",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from zlib import error as zlib_error
 
 from ..errors import ReturnError
 
@@ -33,6 +34,10 @@ def check_file(path: Path, max_bytes: int) -> None:
     except OSError as exc:
         raise ReturnError(f"{name}: cannot read the file: {exc.strerror}",
                           code="unreadable-workbook") from exc
+    if not path.is_file():
+        raise ReturnError(f"{name}: not a file", code="not-a-workbook")
+    if size == 0:
+        raise ReturnError(f"{name}: the file is empty", code="not-a-workbook")
     if size > max_bytes:
         raise ReturnError(f"{name}: {size:,} bytes is far larger than a return "
                           f"(limit {max_bytes:,}); not read", code="file-too-large")
@@ -119,6 +124,10 @@ def _kind(names: set[str]) -> str:
 
 def mentions_lednet(path: Path) -> bool:
     """Whether the workbook part names lednet's anchor: a cheap test before a full parse."""
-    with zipfile.ZipFile(path) as package:
-        text = package.read("xl/workbook.xml")
+    try:
+        with zipfile.ZipFile(path) as package:
+            text = package.read("xl/workbook.xml")
+    except (zipfile.BadZipFile, OSError, EOFError, zlib_error) as exc:
+        raise ReturnError(f"{path.name}: the workbook is damaged and cannot be read ({exc})",
+                          code="unreadable-workbook") from exc
     return b"LEDNET_" in text or b"lednet_anchor" in text
