@@ -34,6 +34,7 @@ SOFT_CODES = ("large-change", "unexpected-zero", "unexpected-sign", "outlier",
 # A robust z-score (median and MAD) beyond this is an outlier; 3.5 is the usual cut-off.
 OUTLIER_Z = 3.5
 OUTLIER_MIN_MEMBERS = 5
+OUTLIER_FACTOR = 5.0
 _SCALE_UNITS = ("count", "gbp", "gbp_thousands", "hectares")
 
 
@@ -320,13 +321,14 @@ def outlier_findings(catalogue: Catalogue,
         if ident not in catalogue:
             continue
         indicator = catalogue[ident]
+        median = _median(by_indicator[ident])
         for figure, z in _robust_scores(indicator, by_indicator[ident]):
-            if abs(z) <= OUTLIER_Z:
+            if abs(z) <= OUTLIER_Z or not _far_from(indicator, figure.value, median):
                 continue
             finding = Finding(
                 "outlier", f"{indicator.label}: {_number(figure.value)} is far "
                 f"{'above' if z > 0 else 'below'} the other members' figures (median "
-                f"{_number(_median(by_indicator[ident]))}); please confirm it in the notes "
+                f"{_number(median)}); please confirm it in the notes "
                 "cell", authority=figure.authority, file=figure.file, sheet=figure.sheet,
                 cell=figure.cell, indicator=ident, raw=_number(figure.value),
                 parsed=_number(figure.value))
@@ -334,6 +336,17 @@ def outlier_findings(catalogue: Catalogue,
                 finding = explained(finding, figure.note)
             found.setdefault(figure.authority, []).append(finding)
     return found
+
+
+def _far_from(indicator: Indicator, value: float, median: float) -> bool:
+    """Sizes must also differ from the median by a large factor to be worth asking about.
+
+    Members differ in size (a city and a rural district), so counts and money spread widely;
+    a robust score alone would question every small district on every count.
+    """
+    if indicator.unit not in _SCALE_UNITS or value <= 0 or median <= 0:
+        return True
+    return max(value / median, median / value) >= OUTLIER_FACTOR
 
 
 def _median(figures: list[MemberFigure]) -> float:

@@ -37,7 +37,8 @@ def integrity(store_path: Path) -> str:
 
 
 @pytest.mark.parametrize("point", ["merge:after-submission", "merge:after-values",
-                                   "merge:after-findings", "merge:before-commit"])
+                                   "merge:after-findings", "network:after-delete",
+                                   "merge:before-commit"])
 def test_a_kill_inside_a_merge_leaves_the_store_as_before_that_return(
         point: str, ws: Workspace, tmp_path: Path) -> None:
     assert run_ingest(ws, valid_return(ws, tmp_path / "1", LEEDS), None).returncode == 0

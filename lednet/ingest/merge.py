@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -72,9 +73,14 @@ def record_refusal(store: Store, record: FileRecord, findings: list[Finding],
                                            "verdict": record.verdict}, period)
 
 
-def merge_submission(store: Store, record: FileRecord,
-                     submission: SubmissionRecord) -> tuple[int, int | None]:
-    """Store a return and supersede the authority's earlier one: (new id, superseded id)."""
+def merge_submission(store: Store, record: FileRecord, submission: SubmissionRecord,
+                     refresh: Callable[[sqlite3.Connection], None] | None = None
+                     ) -> tuple[int, int | None]:
+    """Store a return and supersede the authority's earlier one: (new id, superseded id).
+
+    ``refresh`` recomputes the findings that compare members, in the same transaction, so
+    they always match the set of current returns, even after a crash.
+    """
     with store.transaction() as db:
         _file(store, db, record)
         submission_id = store.insert_submission(db, {
@@ -104,6 +110,8 @@ def merge_submission(store: Store, record: FileRecord,
         if superseded is not None:
             _note_superseded(store, db, superseded, submission_id, record)
         crash_point("merge:after-findings")
+        if refresh is not None and not submission.after_close:
+            refresh(db)
 
         store.log_event("ingest:return", {
             "sha256": record.sha256, "authority": submission.authority,
@@ -138,10 +146,10 @@ def record_receipt_only(store: Store, sha256: str, source: Path, received_at: st
         store.record_receipt(db, sha256, source, received_at)
 
 
-def replace_network_findings(store: Store, period: int,
+def replace_network_findings(store: Store, db: sqlite3.Connection, period: int,
                              by_submission: dict[int, tuple[str, list[Finding]]]) -> None:
-    with store.transaction() as db:
-        db.execute("DELETE FROM findings WHERE period = ? AND scope = 'network'", (period,))
-        crash_point("network:after-delete")
-        for submission_id, (sha256, findings) in sorted(by_submission.items()):
-            store.insert_findings(db, sha256, submission_id, period, findings, scope="network")
+    """Swap a period's cross-member findings for a fresh set, inside the caller's transaction."""
+    db.execute("DELETE FROM findings WHERE period = ? AND scope = 'network'", (period,))
+    crash_point("network:after-delete")
+    for submission_id, (sha256, findings) in sorted(by_submission.items()):
+        store.insert_findings(db, sha256, submission_id, period, findings, scope="network")

@@ -217,8 +217,11 @@ class _Session:
             template_version=anchor.template_version, outcome=outcome, certified=certified,
             signoff=read.signoff, after_close=after_close, values=_value_rows(checked),
             findings=findings)
+        def refresh(db: sqlite3.Connection) -> None:
+            refresh_network_findings(self.store, catalogue, period, db)
+
         verdict.submission_id, verdict.superseded = merge.merge_submission(
-            self.store, record, submission)
+            self.store, record, submission, refresh)
         if not after_close:
             self.touched.add(period)
         return verdict
@@ -315,9 +318,7 @@ class _Session:
         return member.name if member is not None else ""
 
     def finish(self, result: IngestResult) -> None:
-        """Recompute cross-member findings where the returns changed; write feedback."""
-        for period in sorted(self.touched):
-            refresh_network_findings(self.store, self._period_catalogue(period), period)
+        """Attach the cross-member findings to this run's verdicts; write feedback."""
         for verdict in result.files:
             if verdict.submission_id is None or verdict.outcome == DUPLICATE:
                 continue
@@ -351,8 +352,12 @@ class _Session:
                 verdict.feedback = paths
 
 
-def refresh_network_findings(store: Store, catalogue: Catalogue, period: int) -> None:
-    """Recompute outliers over all current returns of a period and replace the old ones."""
+def refresh_network_findings(store: Store, catalogue: Catalogue, period: int,
+                             db: sqlite3.Connection | None = None) -> None:
+    """Recompute outliers over all current returns of a period and replace the old ones.
+
+    Inside a merge pass its transaction's ``db``; alone, this opens its own transaction.
+    """
     submissions = {row["authority"]: row for row in store.current_submissions(period)}
     names = {row["sha256"]: _original_name(store, row["sha256"]) for row in submissions.values()}
     figures = [
@@ -364,7 +369,11 @@ def refresh_network_findings(store: Store, catalogue: Catalogue, period: int) ->
     found = outlier_findings(catalogue, figures)
     by_submission = {submissions[a]["id"]: (submissions[a]["sha256"], findings)
                      for a, findings in found.items() if a in submissions}
-    merge.replace_network_findings(store, period, by_submission)
+    if db is not None:
+        merge.replace_network_findings(store, db, period, by_submission)
+        return
+    with store.transaction() as own:
+        merge.replace_network_findings(store, own, period, by_submission)
 
 
 def _original_name(store: Store, sha256: str) -> str:
