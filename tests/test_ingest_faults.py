@@ -145,6 +145,25 @@ def huge(workspace: Workspace, folder: Path) -> Path:
     return path
 
 
+def zip_bomb(workspace: Workspace, folder: Path) -> Path:
+    """A small file whose one part unpacks to far more than any return could hold."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/workbook.xml", b"<workbook>LEDNET_ANCHOR</workbook>")
+        package.writestr("xl/worksheets/sheet1.xml", b"\x00" * 210_000_000)
+    return path
+
+
+def garbage_workbook_part(workspace: Workspace, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "garbled.xlsx"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("[Content_Types].xml", b"<Types/>")
+        package.writestr("xl/workbook.xml", b"<workbook LEDNET_ANCHOR <<< not xml")
+    return path
+
+
 FAULTS = [
     Fault("words in a number cell", edited({"businesses_supported": "about 300"}),
           "not-a-number", "Local data", "E9", {"businesses_supported": None}),
@@ -226,6 +245,9 @@ FAULTS = [
           "not-a-workbook", "", "", refused=True),
     Fault("damaged workbook", truncated, "unreadable-workbook", "", "", refused=True),
     Fault("far too large", huge, "file-too-large", "", "", refused=True),
+    Fault("zip bomb", zip_bomb, "file-too-large", "", "", refused=True),
+    Fault("workbook part is not XML", garbage_workbook_part, "unreadable-workbook", "", "",
+          refused=True),
 ]
 
 

@@ -292,3 +292,20 @@ def test_feedback_is_written_for_sending_with_problem_cells_commented(
     listed = [row for row in workbook["lednet feedback"].iter_rows(min_row=2)
               if row[4].value == "businesses_supported"]
     assert all(cell.data_type != "f" for row in listed for cell in row)
+
+
+def test_feedback_html_escapes_officer_text_and_shows_decisions(ws: Workspace,
+                                                                tmp_path: Path) -> None:
+    path = valid_return(ws, tmp_path, YORK, {"businesses_supported": 0,
+                                             "industrial_vacancy_rate": 150},
+                        notes={"businesses_supported": "<script>alert(1)</script>"})
+    ingest_paths(ws, [path], period=PERIOD)
+
+    record_decision(ws, PERIOD, YORK, "industrial_vacancy_rate", "accept_value", None,
+                    "a large site closed", "coordinator")
+
+    page = (ws.outputs_dir / "feedback" / "2012" / "2012_E06000014_York_feedback.html"
+            ).read_text(encoding="utf-8")
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "coordinator" in page and "a large site closed" in page
