@@ -49,7 +49,7 @@ def test_ranks_with_a_tie_an_exclusion_and_a_gap(reports: dict[str, str]) -> Non
 def test_comparator_groups(reports: dict[str, str]) -> None:
     text = york(reports, "jobs_created_total")
     # York is the only unitary authority; its family group has six comparable values.
-    assert "Unitary authorities too few values to rank (1; at least 3 needed) 1 of 1" in text
+    assert "Unitary authorities too few values to compare (1; at least 3 needed) 1 of 1" in text
     assert "North Yorkshire 1= of 6 65 73 45 108 30 120 6 of 8" in text
 
     harrogate = section_text(reports[f"2012_{HARROGATE}_Harrogate"], "jobs_created_total")
@@ -91,7 +91,8 @@ def test_confidence_interval_against_the_median(reports: dict[str, str]) -> None
 
 
 def test_change_rank_change_and_break_in_series(reports: dict[str, str]) -> None:
-    assert "Change since 2011: +20 (was 100); rank +1." in york(reports, "jobs_created_total")
+    jobs = york(reports, "jobs_created_total")
+    assert "Change since 2011: +20 (was 100); up 1 place in the ranking." in jobs
     vacancy = york(reports, "industrial_vacancy_rate")
     assert "−0.5 percentage points (was 8.0%) break in series" in vacancy
 
@@ -140,3 +141,13 @@ def test_anonymised_report_names_only_its_authority(tmp_path: Path) -> None:
         assert name not in html
     # Letters follow GSS order over the member list: Harrogate (E07000165) is D, Leeds I.
     assert ">D<" in html and ">I<" in html and "York" in html
+
+
+def test_anonymised_network_report_withholds_exclusion_reasons(tmp_path: Path) -> None:
+    workspace = golden_workspace.build(tmp_path)
+    result = build_reports(workspace, 2012, formats=["html"], anonymise=True,
+                           out_dir=tmp_path / "out")
+    network = next(p for p in result.paths if p.name == "2012_network_anonymised.html")
+    html = network.read_text(encoding="utf-8")
+    assert "Scarborough" not in html and "York" not in html
+    assert "reason withheld in the anonymised report" in html

@@ -35,7 +35,8 @@ class ReportResult:
     fingerprint: str = ""
 
     def lines(self) -> list[str]:
-        summary = (f"{len(self.paths)} report files for period {self.period} in "
+        count = len(self.paths)
+        summary = (f"{count} report file{'' if count == 1 else 's'} for period {self.period} in "
                    f"{self.seconds:.1f}s (dataset {self.fingerprint})")
         return [str(p) for p in self.paths] + [summary]
 
@@ -63,7 +64,7 @@ def build_reports(workspace: Workspace, period: int, authorities: list[str] | No
     if not authorities:
         labels = (views.anonymous_labels(workspace.members, None) if anonymise
                   else {m.gss: m.name for m in workspace.members})
-        html = network_html(bench, labels, footer, responses)
+        html = network_html(bench, labels, footer, responses, anonymise)
         documents.append((html, folder / f"{period}_network{suffix}"))
 
     result = ReportResult(period, fingerprint=footer["fingerprint"])
@@ -121,9 +122,12 @@ def authority_html(shared: views.Shared, member: Member, labels: dict[str, str],
 
 
 def network_html(bench: PeriodBenchmark, labels: dict[str, str], footer: dict[str, Any],
-                 responses: list[dict[str, Any]]) -> str:
+                 responses: list[dict[str, Any]], anonymise: bool = False) -> str:
     footnotes: list[str] = []
     tables = {s: views.network_tables(bench, s, labels, footnotes) for s, _ in sections(bench)}
+    if anonymise:
+        # A reason is free text from the validation meeting and may name the authority.
+        footnotes = ["reason withheld in the anonymised report"] * len(footnotes)
     charts = {s: [(bench.indicators[i.id], views.stats(i, bench.indicators[i.id].network),
                    views.distribution_chart(bench.indicators[i.id]))
                   for i in bench.catalogue.section(s) if i.unit != "category"]

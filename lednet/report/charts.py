@@ -44,7 +44,8 @@ def _scale(values: list[float], band: tuple[float, float] | None) -> tuple[float
 def _labelled(bars: list[Bar], median: float | None, median_text: str,
               band: tuple[float, float] | None, title: str) -> Markup:
     low, high = _scale([b.value for b in bars], band)
-    plot = WIDTH - LABEL_WIDTH - 70
+    # Leave room after the longest bar for its value (about 7 units a character at 12px).
+    plot = WIDTH - LABEL_WIDTH - 8 - 7 * max(len(b.text) for b in bars)
     top = 22
     height = top + ROW * len(bars) + 4
 
@@ -161,33 +162,37 @@ def _columns_path(strokes: list[str], base: float) -> str:
     return "".join(path)
 
 
-def strip_chart(values: list[float], quartiles: tuple[float, float, float], low: float,
-                high: float, highlight: float | None = None, title: str = "") -> Markup:
+STRIP_WIDTH = 320
+
+
+def strip_chart(values: list[float], quartiles: tuple[float, float, float],
+                ends: tuple[str, str], title: str = "") -> Markup:
     """A distribution on one line: the quartile box, the median and a dot per member."""
     if not values:
         return Markup("")
+    low, high = min(values), max(values)
     span = high - low if high > low else 1.0
 
     def x(value: float) -> float:
-        return 10 + (value - low) / span * (WIDTH - 20)
+        return 8 + (value - low) / span * (STRIP_WIDTH - 16)
 
     q1, q2, q3 = quartiles
-    dots = "".join(f"M{x(v):.1f} 20a3 3 0 1 0 0.01 0z" for v in values)
-    parts = [_open(40, title),
-             f'<rect x="{x(q1):.1f}" y="10" width="{max(x(q3) - x(q1), 1):.1f}" height="20" '
-             f'fill="#e4e9f2" stroke="#8da0cb"/>',
-             f'<line x1="{x(q2):.1f}" x2="{x(q2):.1f}" y1="6" y2="34" stroke="#222" '
+    dots = "".join(f"M{x(v):.1f} 18a4 4 0 1 0 0.01 0z" for v in values)
+    parts = [_open(52, title, STRIP_WIDTH),
+             f'<rect x="{x(q1):.1f}" y="6" width="{max(x(q3) - x(q1), 1):.1f}" height="24" '
+             f'fill="#e4e9f2" stroke="{OTHER}"/>',
+             f'<line x1="{x(q2):.1f}" x2="{x(q2):.1f}" y1="2" y2="34" stroke="#222" '
              f'stroke-width="2"/>',
-             f'<path d="{dots}" fill="none" stroke="#3b4f7a" stroke-width="1.5"/>']
-    if highlight is not None:
-        parts.append(f'<circle cx="{x(highlight):.1f}" cy="20" r="4.5" fill="{MINE}"/>')
-    parts.append("</svg>")
+             f'<path d="{dots}" fill="none" stroke="#3b4f7a" stroke-width="1.5"/>',
+             f'<text x="8" y="48">{escape(ends[0])}</text>',
+             f'<text x="{STRIP_WIDTH - 8}" y="48" text-anchor="end">{escape(ends[1])}</text>',
+             "</svg>"]
     return Markup("".join(parts))
 
 
-def _open(height: float, title: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} '
-            f'{height:.0f}" width="{WIDTH}" height="{height:.0f}" role="img" font-size="12">'
+def _open(height: float, title: str, width: int = WIDTH) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} '
+            f'{height:.0f}" width="{width}" height="{height:.0f}" role="img" font-size="12">'
             f"<title>{escape(title)}</title>")
 
 

@@ -16,13 +16,14 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(resource_path("templates"))),
                       autoescape=True, undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True)
-    env.filters["signed"] = lambda n: f"+{n}" if n > 0 else str(n).replace("-", "−")
     env.filters["moved"] = moved
     return env
 
 
 def moved(places: int) -> str:
-    """'up 2 places', 'down 1 place'."""
+    """'up 2 places', 'down 1 place', 'no change'."""
+    if places == 0:
+        return "no change"
     way = "up" if places > 0 else "down"
     return f"{way} {abs(places)} place{'' if abs(places) == 1 else 's'}"
 

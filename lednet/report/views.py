@@ -138,6 +138,10 @@ def stats(ind: Indicator, group: GroupBenchmark) -> Stats:
     return result
 
 
+def too_few(group: GroupBenchmark) -> str:
+    return f"too few values to compare ({group.n}; at least {MIN_VALUES} needed)"
+
+
 def rank_text(ind: Indicator, group: GroupBenchmark, gss: str) -> tuple[str, str]:
     """'3= of 7' and, when there is no rank, why not."""
     if ind.unit == "category":
@@ -145,7 +149,7 @@ def rank_text(ind: Indicator, group: GroupBenchmark, gss: str) -> tuple[str, str
     if ind.polarity == "neutral":
         return "", "context figure, not ranked"
     if group.too_few:
-        return "", f"too few values to rank ({group.n}; at least {MIN_VALUES} needed)"
+        return "", too_few(group)
     label = group.rank_label(gss)
     if not label:
         return "", "not ranked: no comparable value"
@@ -205,11 +209,13 @@ def authority_row(shared: Shared, item: IndicatorBenchmark, member: Member,
     row.band = item.network.bands.get(gss, "")
     for name in bench.groups_of(member):
         group = item.groups[name]
-        rank, note = rank_text(ind, group, gss)
-        shown = (shared.stats(item, group) if not group.too_few
-                 else Stats(group.n, len(group.members)))
-        row.groups.append(GroupLine(name, rank, note if group.too_few else "",
-                                    group.bands.get(gss, ""), shown))
+        rank, _ = rank_text(ind, group, gss)
+        if group.too_few:
+            row.groups.append(GroupLine(name, "", too_few(group), "",
+                                        Stats(group.n, len(group.members))))
+            continue
+        row.groups.append(GroupLine(name, rank, "", group.bands.get(gss, ""),
+                                    shared.stats(item, group)))
     if ind.polarity == "target":
         row.target = (f"Target band {fmt(ind, ind.target_low)} to {fmt(ind, ind.target_high)} "
                       "(shaded in the chart): ranked by distance outside the band")
@@ -344,9 +350,19 @@ def network_tables(bench: PeriodBenchmark, section: str, labels: dict[str, str],
     return tables
 
 
+SHORT_STATUS = {status.MISSING: "–", status.NO_DATA: "n/a", status.NOT_AVAILABLE: "[x]",
+                status.CONFIDENTIAL: "[c]", status.NOT_APPLICABLE: "[z]",
+                status.SUPPRESSED: "[u]", status.REJECTED: "[f]"}
+
+
 def network_cell(item: IndicatorBenchmark, gss: str, footnotes: list[str]) -> NetworkCell:
     figure = item.figures[gss]
-    cell = NetworkCell(figure_text(item.indicator, figure), item.network.rank_label(gss))
+    text = figure_text(item.indicator, figure)
+    if figure.status in SHORT_STATUS and figure.value is None and not figure.text:
+        text = SHORT_STATUS[figure.status]
+    elif figure.status == status.ESTIMATED:
+        text = fmt(item.indicator, figure.value) + " (e)"
+    cell = NetworkCell(text, item.network.rank_label(gss))
     if figure.excluded:
         footnotes.append(f"{figure.excluded}")
         cell.footnote = len(footnotes)
@@ -358,5 +374,6 @@ def distribution_chart(item: IndicatorBenchmark) -> Markup:
     if dist is None:
         return Markup("")
     values = list(item.network.values.values())
+    ind = item.indicator
     return strip_chart(values, (dist.lower_quartile, dist.median, dist.upper_quartile),
-                       dist.minimum, dist.maximum, title=item.indicator.label)
+                       (fmt(ind, dist.minimum), fmt(ind, dist.maximum)), title=ind.label)
