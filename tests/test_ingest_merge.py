@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from lednet.decisions import record_decision
 from lednet.ingest import ingest_paths
@@ -309,3 +310,20 @@ def test_feedback_html_escapes_officer_text_and_shows_decisions(ws: Workspace,
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "coordinator" in page and "a large site closed" in page
+
+
+def test_an_unexpected_failure_still_gives_the_file_a_verdict_and_keeps_it(
+        ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(path: Path, **_: object) -> None:
+        raise RuntimeError("reader bug")
+
+    monkeypatch.setattr("lednet.ingest.pipeline.read_return", broken)
+    path = valid_return(ws, tmp_path, YORK)
+
+    [verdict] = ingest_paths(ws, [path], period=PERIOD).files
+
+    assert (verdict.outcome, [f.code for f in verdict.findings]) == \
+        ("not-a-return", ["unreadable-workbook"])
+    assert "RuntimeError: reader bug" in verdict.findings[0].message
+    with Store(ws.store_path) as store:
+        assert store.known_file(verdict.sha256)["verdict"] == "not-a-return"

@@ -19,6 +19,7 @@ from ..checks import CheckedReturn, Context, MemberFigure, check_return, outlier
 from ..decisions import finding_from_row
 from ..errors import CatalogueError, LednetError, ReturnError, StoreError
 from ..findings import CODES, ERROR, INFO, WARNING, Finding
+from ..returns.reader import Anchor, ReadReturn, ReturnedIndicator, read_return
 from ..store import Store, now
 from ..values import ESTIMATED, OK
 from ..workspace import Member, Workspace
@@ -96,7 +97,17 @@ class _Session:
             finding = Finding("unreadable-workbook", f"lednet could not read this file "
                               f"({type(exc).__name__}: {exc}); it has been kept, and the "
                               "coordinator will look at it", file=path.name)
-            return FileVerdict(path, "", "unknown", NOT_A_RETURN, [finding])
+            return self._unexpected(path, finding)
+
+    def _unexpected(self, path: Path, finding: Finding) -> FileVerdict:
+        """Record a file whose reading failed unexpectedly, so it is not silently retried."""
+        try:
+            record = self._keep(path, identify(path))
+            if self.store.known_file(record.sha256) is None:
+                return self._refuse(record, [finding])
+        except (OSError, sqlite3.Error, LednetError):
+            log.debug("could not record %s", path, exc_info=True)
+        return FileVerdict(path, "", "unknown", NOT_A_RETURN, [finding])
 
     def _ingest(self, path: Path) -> FileVerdict:
         identity = identify(path)
@@ -110,8 +121,6 @@ class _Session:
             code, message = refusal
             return self._refuse(record, [Finding(code, message, file=path.name)])
         try:
-            from ..returns.reader import read_return
-
             read = read_return(path, max_bytes=MAX_FILE_BYTES)
         except ReturnError as exc:
             code = exc.code if exc.code in CODES else "unreadable-workbook"
@@ -134,10 +143,8 @@ class _Session:
         return merge.FileRecord(archived.sha256, archived.size, identity.kind, where, path,
                                 received, "")
 
-    def _duplicate(self, record: merge.FileRecord, known: object) -> FileVerdict:
-        row = known  # sqlite3.Row
-        earlier = str(row["verdict"])  # type: ignore[index]
-        first = str(row["first_received"])  # type: ignore[index]
+    def _duplicate(self, record: merge.FileRecord, known: sqlite3.Row) -> FileVerdict:
+        earlier, first = str(known["verdict"]), str(known["first_received"])
         if not self.dry_run:
             merge.record_receipt_only(self.store, record.sha256, record.source,
                                       record.received_at)
@@ -167,10 +174,7 @@ class _Session:
 
     # -- a lednet return ------------------------------------------------------------------
 
-    def _return(self, record: merge.FileRecord, read: object) -> FileVerdict:
-        from ..returns.reader import ReadReturn
-
-        assert isinstance(read, ReadReturn)
+    def _return(self, record: merge.FileRecord, read: ReadReturn) -> FileVerdict:
         anchor = read.anchor
         file = record.source.name
         member = self.workspace.member(anchor.authority)
@@ -245,12 +249,11 @@ class _Session:
 
     # -- catalogue versions ---------------------------------------------------------------
 
-    def _catalogue_for(self, anchor: object, period: int, member: Member, file: str
+    def _catalogue_for(self, anchor: Anchor, period: int, member: Member, file: str
                        ) -> tuple[Catalogue | None, dict[str, Change], list[Finding]]:
         """The period's catalogue, what changed since the return's, and findings saying so."""
         current = self._period_catalogue(period)
-        fingerprint = str(getattr(anchor, "catalogue_fingerprint", ""))
-        version = str(getattr(anchor, "catalogue_version", ""))
+        fingerprint, version = anchor.catalogue_fingerprint, anchor.catalogue_version
         if _same_fingerprint(fingerprint, current.fingerprint):
             return current, {}, []
 
@@ -263,8 +266,7 @@ class _Session:
                 f"(version {current.version})", severity=ERROR, authority=member.gss,
                 file=file)]
         changes = {c.indicator_id: c for c in diff_catalogues(old, current)
-                   if c.indicator_id in current and current[c.indicator_id].is_input
-                   or c.kind == "removed"}
+                   if c.kind == "removed" or current[c.indicator_id].is_input}
         summary = "; ".join(f"{c.indicator_id} {c.kind}" for c in changes.values()) or \
             "nothing that affects your figures"
         return current, changes, [Finding(
@@ -386,11 +388,10 @@ def _same_fingerprint(a: str, b: str) -> bool:
     return shorter >= 12 and a[:shorter] == b[:shorter]
 
 
-def _missing_cells(structure: list[Finding], inputs: object, catalogue: Catalogue
-                   ) -> frozenset[str]:
+def _missing_cells(structure: list[Finding], inputs: dict[str, ReturnedIndicator],
+                   catalogue: Catalogue) -> frozenset[str]:
     """Inputs whose absence the reader has already explained (cell or sheet deleted)."""
-    found = set(getattr(inputs, "keys", lambda: [])())
-    absent = {i.id for i in catalogue if i.is_input and i.id not in found}
+    absent = {i.id for i in catalogue if i.is_input and i.id not in inputs}
     if any(f.code == "sheet-missing" for f in structure):
         return frozenset(absent)
     return frozenset(absent & {f.indicator for f in structure if f.code == "cell-missing"})
