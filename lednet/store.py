@@ -185,6 +185,13 @@ class DatasetValue:
     decision: str = ""
 
 
+def _status(row: sqlite3.Row) -> str:
+    """A returned figure's status in the dataset: a figure that failed says 'rejected'."""
+    if row["accepted"] or row["status"] == "missing":
+        return str(row["status"])
+    return "rejected"
+
+
 class Store:
     """A connection to the workspace store; use as a context manager or call close()."""
 
@@ -335,7 +342,7 @@ class Store:
             provenance = f"{row['sha256'][:12]} {row['sheet']}!{row['cell']}"
             merged[(row["authority"], row["indicator"])] = DatasetValue(
                 row["authority"], row["indicator"], row["value"] if row["accepted"] else None,
-                row["status"] if row["accepted"] else "rejected", "return", provenance,
+                _status(row), "return", provenance,
                 row["note"], text_value=row["text_value"] if row["accepted"] else None,
                 sha256=row["sha256"], sheet=row["sheet"], cell=row["cell"],
                 received_at=row["received_at"], certified=bool(row["certified"]))
@@ -461,10 +468,6 @@ class Store:
             [(sha256, submission_id, f.authority, period, f.severity, f.code, f.file, f.sheet,
               f.cell, f.indicator, f.raw, f.parsed, f.message, scope) for f in findings])
 
-    def findings_for_file(self, sha256: str) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM findings WHERE sha256 = ? AND scope = 'return' "
-                               "ORDER BY id", (sha256,)).fetchall()
-
     def findings_for_submission(self, submission_id: int) -> list[sqlite3.Row]:
         """A return's own findings, then those computed across the network, in order."""
         return self.db.execute(
@@ -493,13 +496,3 @@ class Store:
         """Every return the authority sent for the period, oldest first."""
         return self.db.execute("SELECT * FROM submissions WHERE period = ? AND authority = ? "
                                "ORDER BY id", (period, authority)).fetchall()
-
-    def previous_value(self, period: int, authority: str, indicator: str) -> float | None:
-        """The authority's merged value for an indicator in the latest earlier period held."""
-        previous = self.previous_period(period)
-        if previous is None:
-            return None
-        for value in self.dataset(previous):
-            if value.authority == authority and value.indicator == indicator:
-                return value.value
-        return None

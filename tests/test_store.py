@@ -25,8 +25,8 @@ def v1_store(path: Path) -> None:
     db.close()
 
 
-def submit(store: Store, sha: str, authority: str, value: float, accepted: bool = True,
-           after_close: bool = False) -> int:
+def submit(store: Store, sha: str, authority: str, value: float | None, accepted: bool = True,
+           after_close: bool = False, status: str = "ok") -> int:
     with store.transaction() as db:
         store.record_file(db, sha, 1, "xlsx", "", "t", "accepted")
         ident = store.insert_submission(db, {
@@ -34,7 +34,7 @@ def submit(store: Store, sha: str, authority: str, value: float, accepted: bool 
             "template_version": "1", "received_at": "t", "outcome": "accepted",
             "after_close": int(after_close)})
         store.insert_values(db, ident, [{
-            "indicator": "dwellings", "value": value, "text_value": None, "status": "ok",
+            "indicator": "dwellings", "value": value, "text_value": None, "status": status,
             "accepted": int(accepted), "sheet": "Profile", "cell": "E7", "raw": str(value),
             "note": ""}])
         if not after_close:
@@ -83,6 +83,12 @@ def test_a_rejected_value_is_in_the_dataset_without_its_figure(tmp_path: Path) -
     with Store(tmp_path / "s.sqlite") as store:
         submit(store, "a", "E06000014", 5, accepted=False)
         assert dwellings(store) == (None, "rejected")
+
+
+def test_a_required_figure_left_blank_is_missing_in_the_dataset(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        submit(store, "a", "E06000014", None, accepted=False, status="missing")
+        assert dwellings(store) == (None, "missing")
 
 
 def test_a_return_after_close_is_kept_out_of_the_dataset(tmp_path: Path) -> None:
