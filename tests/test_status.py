@@ -143,3 +143,26 @@ def test_decide_command_confirms_the_decision(ws: Workspace, tmp_path: Path) -> 
     assert result.output == ("decision 1: coordinator accepted the value for "
                              "industrial_vacancy_rate, York (E06000014), period 2012: "
                              "verified\n")
+
+
+def test_status_command_writes_the_chase_list(ws: Workspace, tmp_path: Path) -> None:
+    target = tmp_path / "chase.csv"
+
+    result = CliRunner().invoke(main, ["--config", str(ws.config_path), "status", "--period",
+                                       "2012", "--chase", str(target)])
+
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == f"chase list: {target}"
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 14
+
+
+def test_quiet_ingest_prints_only_problems(ws: Workspace, tmp_path: Path) -> None:
+    folder = tmp_path / "returns"
+    valid_return(ws, folder, YORK, {"dwellings": "85,000"})
+    valid_return(ws, folder, LEEDS, {"businesses_supported": "lots"})
+
+    result = ingest_paths(ws, [folder], period=PERIOD)
+
+    lines = result.lines(quiet=True)
+    assert [line.split()[0] for line in lines if not line.startswith(" ")] == ["REJECTED", "2"]
+    assert not any("value-converted" in line for line in lines)
