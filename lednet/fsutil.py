@@ -25,10 +25,18 @@ def atomic_path(final: Path) -> Iterator[Path]:
         yield temp
         with open(temp, "rb+") as stream:
             os.fsync(stream.fileno())
+        # mkstemp makes the file private (0600); give it the mode a plain open() would have.
+        os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, final)
     finally:
         if temp.exists():
             temp.unlink()
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def atomic_write_bytes(final: Path, data: bytes) -> None:
