@@ -8,7 +8,6 @@ changes nothing, so the store and every output stay byte-identical.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import logging.handlers
@@ -22,14 +21,14 @@ from typing import Any
 import filelock
 
 from .errors import EXIT_OK, EXIT_REJECTED, ConfigError, WorkspaceLocked
-from .fsutil import atomic_write_text, sha256_file
+from .freshness import mark_reports_current, reports_current
+from .fsutil import sha256_file
 from .store import Store
 from .workspace import Workspace
 
 log = logging.getLogger("lednet.batch")
 
 LOCK_NAME = ".lednet.lock"
-STATE_NAME = ".lednet-run-state.json"
 # Files an editor or a copy leaves beside the real one; never returns.
 _IGNORED_PREFIXES = ("~$", ".", "._")
 _IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
@@ -233,36 +232,15 @@ def _outcomes(result: Any) -> dict[str, Any]:
             "rejected_files": [str(f.get("file", "")) for f in rejected]}
 
 
-def _inputs_fingerprint(workspace: Workspace, period: int) -> str:
-    """Hash of everything a report is made from; unchanged inputs mean unchanged reports."""
-    with Store(workspace.store_path) as store:
-        dataset = [asdict(v) for v in store.dataset(period)]
-        closed = store.is_closed(period)
-    parts = {
-        "dataset": dataset,
-        "closed": closed,
-        "catalogue": workspace.catalogue.fingerprint,
-        "members": [m.gss for m in workspace.members_for(period)],
-        "exclusions": (workspace.exclusions_path.read_text(encoding="utf-8")
-                       if workspace.exclusions_path.exists() else ""),
-    }
-    canonical = json.dumps(parts, sort_keys=True, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def _rebuild_reports_if_changed(workspace: Workspace, period: int) -> int:
-    state_path = workspace.outputs_dir / STATE_NAME
-    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
-    fingerprint = _inputs_fingerprint(workspace, period)
-    if state.get(str(period)) == fingerprint:
+    if reports_current(workspace, period):
         return 0
 
     from .report.build import build_reports
 
     result = build_reports(workspace, period, authorities=[], formats=["html", "pdf"],
                            anonymise=False, out_dir=None)
-    state[str(period)] = fingerprint
-    atomic_write_text(state_path, json.dumps(state, indent=2, sort_keys=True) + "\n")
+    mark_reports_current(workspace, period)
     written = len(getattr(result, "paths", []))
     log.info("rebuilt %d report file(s)", written)
     return written

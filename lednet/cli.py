@@ -283,8 +283,14 @@ def report(obj: Context, period: int | None, authorities: tuple[str, ...], forma
         raise click.BadParameter(f"unknown format {', '.join(unknown)}; use html and/or pdf",
                                  param_hint="--format")
     build_reports = _load("lednet.report.build", "build_reports", "report")
-    result = build_reports(obj.workspace(), period, authorities=list(authorities),
+    workspace = obj.workspace()
+    result = build_reports(workspace, period, authorities=list(authorities),
                            formats=chosen, anonymise=anonymise, out_dir=out)
+    if not authorities and not anonymise and out is None and set(chosen) == {"html", "pdf"}:
+        # The full default set is now current; a scheduled run need not rebuild it.
+        from .freshness import mark_reports_current
+
+        mark_reports_current(workspace, period)
     for line in result.lines():
         click.echo(line)
 
@@ -327,6 +333,10 @@ def run(obj: Context, period: int | None, as_json: bool, wait: float | None) -> 
       15 2 * * *  cd /srv/network && lednet --quiet run --period 2012
     """
     run_batch = _load("lednet.batch", "run_batch", "run")
+    if not obj.verbose:
+        # Unattended: progress notes go to the run log, the terminal shows only problems.
+        for handler in logging.getLogger("lednet").handlers:
+            handler.setLevel(logging.WARNING)
     summary = run_batch(obj.workspace(), period=period, wait=wait, quiet=obj.quiet)
     if as_json:
         click.echo(json.dumps(summary.to_json(), indent=2))
