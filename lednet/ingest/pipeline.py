@@ -190,16 +190,8 @@ class _Session:
         if catalogue is None:
             return self._refuse(record, version_findings, member.gss, period, REJECTED,
                                 member.name)
-        structure = [replace(f, authority=member.gss, file=file) for f in read.findings]
-        context = Context(authority=member.gss, file=file,
-                          previous=self._previous_for(period, member.gss), changes=changes,
-                          missing_cells=_missing_cells(structure, read.inputs, catalogue))
-        checked = check_return(catalogue, read.inputs, read.national, anchor.issued_national,
-                               context)
-        checked.rejected |= {f.indicator for f in structure
-                             if f.severity == ERROR and f.indicator in checked.answers}
-
-        findings = structure + version_findings + checked.findings
+        checked, findings = self._check(read, catalogue, changes, member, period, file)
+        findings = version_findings + findings
         certified, signoff_findings = _signoff(read.signoff, member.gss, file)
         after_close = self.store.is_closed(period)
         if after_close:
@@ -208,27 +200,46 @@ class _Session:
                                     "closed dataset. Ask the coordinator if it must",
                                     authority=member.gss, file=file))
         findings += signoff_findings
-        outcome = _outcome(findings)
-        record.verdict = outcome
+        record.verdict = _outcome(findings)
 
-        verdict = FileVerdict(record.source, record.sha256, record.kind, outcome, findings,
-                              authority=member.gss, authority_name=member.name, period=period,
-                              certified=certified, after_close=after_close)
-        if self.dry_run:
-            return verdict
-        submission = merge.SubmissionRecord(
-            authority=member.gss, period=period, catalogue=anchor.catalogue_fingerprint,
-            template_version=anchor.template_version, outcome=outcome, certified=certified,
-            signoff=read.signoff, after_close=after_close, values=_value_rows(checked),
-            findings=findings)
+        verdict = FileVerdict(record.source, record.sha256, record.kind, record.verdict,
+                              findings, authority=member.gss, authority_name=member.name,
+                              period=period, certified=certified, after_close=after_close)
+        if not self.dry_run:
+            submission = merge.SubmissionRecord(
+                authority=member.gss, period=period, catalogue=anchor.catalogue_fingerprint,
+                template_version=anchor.template_version, outcome=record.verdict,
+                certified=certified, signoff=read.signoff, after_close=after_close,
+                values=_value_rows(checked), findings=findings)
+            self._merge(record, submission, catalogue, verdict)
+        return verdict
+
+    def _check(self, read: ReadReturn, catalogue: Catalogue, changes: dict[str, Change],
+               member: Member, period: int, file: str) -> tuple[CheckedReturn, list[Finding]]:
+        """Parse and check every answer; the reader's structural findings come first."""
+        structure = [replace(f, authority=member.gss, file=file) for f in read.findings]
+        context = Context(authority=member.gss, file=file,
+                          previous=self._previous_for(period, member.gss), changes=changes,
+                          missing_cells=_missing_cells(structure, read.inputs, catalogue))
+        checked = check_return(catalogue, read.inputs, read.national,
+                               read.anchor.issued_national, context)
+
+        # A merged or deleted cell is the reader's finding, but its value must not be used.
+        checked.rejected |= {f.indicator for f in structure
+                             if f.severity == ERROR and f.indicator in checked.answers}
+        return checked, structure + checked.findings
+
+    def _merge(self, record: merge.FileRecord, submission: merge.SubmissionRecord,
+               catalogue: Catalogue, verdict: FileVerdict) -> None:
+        period = submission.period
+
         def refresh(db: sqlite3.Connection) -> None:
             refresh_network_findings(self.store, catalogue, period, db)
 
         verdict.submission_id, verdict.superseded = merge.merge_submission(
             self.store, record, submission, refresh)
-        if not after_close:
+        if not submission.after_close:
             self.touched.add(period)
-        return verdict
 
     def _check_anchor(self, code: str, anchor_period: int, period: int,
                       member: Member | None, file: str) -> Finding | None:
