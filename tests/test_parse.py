@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lednet.catalogue import load_catalogue
 from lednet.parse import ParseProblem, is_percent_format, parse_number, parse_returned
@@ -180,3 +182,19 @@ def test_a_finding_carries_the_officers_raw_text_and_location() -> None:
     assert (finding.authority, finding.file, finding.sheet, finding.cell, finding.indicator,
             finding.raw) == ("E06000014", "r.xlsx", "Local data", "E9",
                              "businesses_supported", "about 300")
+
+
+@given(st.integers(min_value=-10**12, max_value=10**12))
+def test_any_whole_number_with_uk_separators_reads_back_exactly(number: int) -> None:
+    assert parse_number(f"{number:,}", "count").value == float(number)
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["k", "K", "m", "M"]))
+def test_money_with_a_scale_suffix_is_stored_in_thousands(number: int, suffix: str) -> None:
+    expected = number * (1000 if suffix.lower() == "m" else 1)
+    assert parse_number(f"£{number:,}{suffix}", "gbp_thousands").value == float(expected)
+
+
+@given(st.decimals(min_value=0, max_value=100, places=1))
+def test_a_percentage_typed_with_a_sign_is_stored_as_points(points: object) -> None:
+    assert parse_number(f"{points}%", "percent").value == float(str(points))
