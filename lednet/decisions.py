@@ -44,6 +44,7 @@ def record_decision(workspace: Workspace, period: int, authority: str, indicator
         value = _decision_value(store, period, member.gss, indicator, kind, value)
         ident = store.add_decision(period, member.gss, indicator, kind, value, reason.strip(),
                                    who)
+        _refresh_network(workspace, store, period, kind)
         _refresh_feedback(workspace, store, period, member.gss)
 
     amount = f" {value:g}" if kind == "correct_value" and value is not None else ""
@@ -75,6 +76,15 @@ def _decision_value(store: Store, period: int, authority: str, indicator: str, k
         raise LednetError(f"the return has no figure for {indicator} to accept; use "
                           "--correct VALUE to give one")
     return float(row["value"])
+
+
+def _refresh_network(workspace: Workspace, store: Store, period: int, kind: str) -> None:
+    """An accepted or corrected figure joins the set the outlier check compares."""
+    if kind not in ("accept_value", "correct_value"):
+        return
+    from .ingest import period_catalogue, refresh_network_findings
+
+    refresh_network_findings(store, period_catalogue(workspace, store, period), period)
 
 
 def _refresh_feedback(workspace: Workspace, store: Store, period: int, authority: str) -> None:

@@ -327,3 +327,17 @@ def test_an_unexpected_failure_still_gives_the_file_a_verdict_and_keeps_it(
     assert "RuntimeError: reader bug" in verdict.findings[0].message
     with Store(ws.store_path) as store:
         assert store.known_file(verdict.sha256)["verdict"] == "not-a-return"
+
+
+def test_a_corrected_figure_joins_the_outlier_comparison(ws: Workspace, tmp_path: Path) -> None:
+    paths = [valid_return(ws, tmp_path, gss, {"businesses_supported": 300 + i * 10})
+             for i, gss in enumerate(MEMBERS)]
+    paths.append(valid_return(ws, tmp_path, LEEDS, {"businesses_supported": "lots"}))
+    ingest_paths(ws, paths, period=PERIOD)
+
+    record_decision(ws, PERIOD, LEEDS, "businesses_supported", "correct_value", 30000.0,
+                    "phoned", "coordinator")
+
+    with Store(ws.store_path) as store:
+        found = [(r["authority"], r["code"]) for r in store.network_findings(PERIOD)]
+    assert found == [(LEEDS, "outlier")]

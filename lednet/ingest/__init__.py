@@ -7,8 +7,13 @@ the steps for each file, ``merge`` writes a return to the store in one transacti
 """
 
 from .merge import CRASH_ENV
-from .pipeline import collect_files, ingest_paths, refresh_network_findings
+from .pipeline import (
+    collect_files,
+    ingest_paths,
+    period_catalogue,
+    refresh_network_findings,
+)
 from .result import FileVerdict, IngestResult
 
 __all__ = ["CRASH_ENV", "FileVerdict", "IngestResult", "collect_files", "ingest_paths",
-           "refresh_network_findings"]
+           "period_catalogue", "refresh_network_findings"]

@@ -287,12 +287,9 @@ class _Session:
             file=file)]
 
     def _period_catalogue(self, period: int) -> Catalogue:
-        text = self.store.period_catalogue_text(period)
-        if text is None:
-            if not self.dry_run:
-                self.store.record_catalogue(period, self.workspace.catalogue)
-            return self.workspace.catalogue
-        return self._load_catalogue(text)
+        if self.store.period_catalogue_text(period) is None and not self.dry_run:
+            self.store.record_catalogue(period, self.workspace.catalogue)
+        return period_catalogue(self.workspace, self.store, period)
 
     def _load_catalogue(self, text: str) -> Catalogue:
         workspace_catalogue = self.workspace.catalogue
@@ -369,24 +366,34 @@ def refresh_network_findings(store: Store, catalogue: Catalogue, period: int,
                              db: sqlite3.Connection | None = None) -> None:
     """Recompute outliers over all current returns of a period and replace the old ones.
 
-    Inside a merge pass its transaction's ``db``; alone, this opens its own transaction.
+    The figures are the merged dataset's, so a value the coordinator accepted or corrected
+    counts too. Inside a merge pass its transaction's ``db``; alone, this opens its own.
     """
     submissions = {row["authority"]: row for row in store.current_submissions(period)}
     names = {row["sha256"]: _original_name(store, row["sha256"]) for row in submissions.values()}
     figures = [
-        MemberFigure(row["authority"], row["indicator"], float(row["value"]), row["sheet"],
-                     row["cell"], row["note"], names.get(row["sha256"], ""))
-        for row in store.current_values(period)
-        if row["accepted"] and row["value"] is not None and row["status"] in (OK, ESTIMATED)
+        MemberFigure(value.authority, value.indicator, float(value.value), value.sheet,
+                     value.cell, value.note, names.get(value.sha256, ""))
+        for value in store.dataset(period)
+        if value.authority in submissions and value.sha256 and value.value is not None
+        and value.status in (OK, ESTIMATED)
     ]
     found = outlier_findings(catalogue, figures)
     by_submission = {submissions[a]["id"]: (submissions[a]["sha256"], findings)
-                     for a, findings in found.items() if a in submissions}
+                     for a, findings in found.items()}
     if db is not None:
         merge.replace_network_findings(store, db, period, by_submission)
         return
     with store.transaction() as own:
         merge.replace_network_findings(store, own, period, by_submission)
+
+
+def period_catalogue(workspace: Workspace, store: Store, period: int) -> Catalogue:
+    """The catalogue a period is collected on (as recorded in the store), else the current."""
+    text = store.period_catalogue_text(period)
+    if text is None or text == workspace.catalogue.text:
+        return workspace.catalogue
+    return load_catalogue(workspace.catalogue_path, text=text)
 
 
 def _original_name(store: Store, sha256: str) -> str:
