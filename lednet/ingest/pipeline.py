@@ -135,7 +135,10 @@ class _Session:
                                     received, "")
         archived = archive_file(path, self.workspace.archive_dir)
         where = ""
-        if archived.path is not None:
+        if archived.path is None:
+            log.warning("%s is %s bytes, too large to archive; its hash and origin are recorded",
+                        path, f"{archived.size:,}")
+        else:
             try:
                 where = str(archived.path.relative_to(self.workspace.root))
             except ValueError:
