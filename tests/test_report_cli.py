@@ -37,3 +37,12 @@ def test_close_then_reopen(runner: CliRunner, tmp_path: Path) -> None:
                                     "--reason", "late return"])
     assert reopened.exit_code == 0
     assert reopened.output.startswith("reopened period 2012")
+
+
+def test_a_period_without_figures_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    workspace = golden_workspace.build(tmp_path)
+    result = runner.invoke(main, ["--config", str(workspace.config_path), "report", "--period",
+                                  "2015", "--format", "html", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "the store holds no figures for period 2015" in result.output
+    assert not (tmp_path / "out").exists()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.period import PeriodBenchmark, benchmark_period
+from ..errors import LednetError
 from ..fsutil import atomic_write_text
 from ..store import Store, now
 from ..workspace import Member, Workspace
@@ -49,6 +50,9 @@ def build_reports(workspace: Workspace, period: int, authorities: list[str] | No
     with Store(workspace.store_path) as store:
         bench = benchmark_period(workspace, store, period)
         responses = response_rows(store, bench)
+    if not bench.data.values:
+        raise LednetError(f"the store holds no figures for period {period}; run 'lednet fetch' "
+                          "and 'lednet ingest' for it first")
     folder = out_dir or workspace.outputs_dir / "reports" / str(period)
     suffix = "_anonymised" if anonymise else ""
     footer = footer_context(workspace, bench)
