@@ -57,10 +57,11 @@ def add_value(store: Store, row: dict[str, str]) -> None:
 
 def submission_for(store: Store, period: int, gss: str, after_close: int = 0) -> int:
     row = store.db.execute("SELECT id FROM submissions WHERE period = ? AND authority = ? AND "
-                           "superseded_by IS NULL", (period, gss)).fetchone()
+                           "superseded_by IS NULL AND after_close = ?",
+                           (period, gss, after_close)).fetchone()
     if row is not None:
         return int(row["id"])
-    sha = f"{period}{gss}".ljust(64, "0")
+    sha = f"{period}{gss}{after_close}".ljust(64, "0")
     store.db.execute("INSERT INTO files (sha256, size, kind, archived_path, first_received) "
                      "VALUES (?, 1, 'xlsx', 'archive/x.xlsx', '2012-06-01T00:00:00+00:00')",
                      (sha,))

@@ -147,6 +147,8 @@ def network_html(bench: PeriodBenchmark, labels: dict[str, str], footer: dict[st
 def response_rows(store: Store, bench: PeriodBenchmark) -> list[dict[str, Any]]:
     """Who returned, and how many input values are missing, flagged or accepted by decision."""
     current = {row["authority"]: row for row in store.current_submissions(bench.period)}
+    # Returns that arrived after close are kept by ingest but stay out of the dataset.
+    late = {row["authority"] for row in store.after_close_submissions(bench.period)}
     inputs = [i for i in bench.catalogue if i.is_input]
     rows = []
     for member in bench.members:
@@ -165,7 +167,7 @@ def response_rows(store: Store, bench: PeriodBenchmark) -> list[dict[str, Any]]:
             (bench.period, member.gss)).fetchone()[0]
         rows.append({"gss": member.gss,
                      "returned": submission["received_at"][:10] if submission else "",
-                     "after_close": bool(submission and submission["after_close"]),
+                     "after_close": member.gss in late,
                      "inputs": len(inputs), "missing": missing, "flagged": flagged,
                      "accepted": decided})
     return rows
