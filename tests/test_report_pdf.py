@@ -47,3 +47,4 @@ def test_pdf_is_a4_with_page_numbers_and_headers(york_pdf: Path) -> None:
     text = pdf_text(york_pdf)
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
     assert text.count("York: benchmark report, period 2012") >= pages
+    assert len(re.findall(r"Dataset [0-9a-f]{16} · Golden test catalogue", text)) >= pages
