@@ -71,13 +71,19 @@ def feedback_paths(workspace: Workspace, period: int, authority: str, name: str
     return folder / f"{stem}.xlsx", folder / f"{stem}.html"
 
 
-def write_feedback(workspace: Workspace, store: Store, period: int,
-                   authority: str) -> list[Path]:
-    """Write the authority's feedback for the period; return the files written."""
+def write_feedback(workspace: Workspace, store: Store, period: int, authority: str,
+                   submission_id: int | None = None) -> list[Path]:
+    """Write the authority's feedback for the period; return the files written.
+
+    The feedback is about the authority's current return, or about ``submission_id`` when
+    given (a return that arrived after the period closed is kept but is not current).
+    """
     member = workspace.member(authority)
     name = member.name if member is not None else authority
     workbook_path, html_path = feedback_paths(workspace, period, authority, name)
-    submission = store.current_submission(period, authority)
+    submission = (store.current_submission(period, authority) if submission_id is None else
+                  store.db.execute("SELECT * FROM submissions WHERE id = ?",
+                                   (submission_id,)).fetchone())
     findings, history = _gather(store, period, authority, submission)
 
     written = []

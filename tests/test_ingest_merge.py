@@ -341,3 +341,15 @@ def test_a_corrected_figure_joins_the_outlier_comparison(ws: Workspace, tmp_path
     with Store(ws.store_path) as store:
         found = [(r["authority"], r["code"]) for r in store.network_findings(PERIOD)]
     assert found == [(LEEDS, "outlier")]
+
+
+def test_feedback_on_a_late_return_is_about_the_late_file(ws: Workspace, tmp_path: Path) -> None:
+    ingest_paths(ws, [valid_return(ws, tmp_path / "1", YORK)], period=PERIOD)
+    with Store(ws.store_path) as store:
+        store.db.execute("UPDATE periods SET closed_at = 't' WHERE period = ?", (PERIOD,))
+    late = valid_return(ws, tmp_path / "2", YORK, {"businesses_supported": "lots"})
+
+    [verdict] = ingest_paths(ws, [late], period=PERIOD).files
+
+    page = next(p for p in verdict.feedback if p.suffix == ".html").read_text(encoding="utf-8")
+    assert "not-a-number" in page and "after-close" in page

@@ -355,8 +355,11 @@ class _Session:
             for row in self.store.current_submissions(period):
                 wanted.setdefault((period, row["authority"]), [])
         for (period, authority), verdicts in sorted(wanted.items()):
+            # A return that arrived after closing is not current, but its feedback is about it.
+            late = [v.submission_id for v in verdicts if v.after_close and v.submission_id]
             try:
-                paths = write_feedback(self.workspace, self.store, period, authority)
+                paths = write_feedback(self.workspace, self.store, period, authority,
+                                       late[-1] if late else None)
             except Exception as exc:  # feedback is a courtesy; the verdicts are stored
                 log.warning("could not write feedback for %s %s: %s", authority, period, exc)
                 log.debug("feedback failure", exc_info=True)
