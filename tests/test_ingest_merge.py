@@ -353,3 +353,16 @@ def test_feedback_on_a_late_return_is_about_the_late_file(ws: Workspace, tmp_pat
 
     page = next(p for p in verdict.feedback if p.suffix == ".html").read_text(encoding="utf-8")
     assert "not-a-number" in page and "after-close" in page
+
+
+def test_a_dry_run_reports_the_outliers_a_return_would_have(ws: Workspace,
+                                                            tmp_path: Path) -> None:
+    paths = [valid_return(ws, tmp_path, gss, {"businesses_supported": 300 + i * 10})
+             for i, gss in enumerate(MEMBERS)]
+    ingest_paths(ws, paths, period=PERIOD)
+    extreme = valid_return(ws, tmp_path, LEEDS, {"businesses_supported": 30000})
+
+    [verdict] = ingest_paths(ws, [extreme], period=PERIOD, dry_run=True).files
+
+    assert [(f.code, f.cell) for f in verdict.findings] == [("outlier", "E9")]
+    assert verdict.outcome == "accepted-with-warnings"

@@ -203,6 +203,8 @@ class _Session:
                                     "closed dataset. Ask the coordinator if it must",
                                     authority=member.gss, file=file))
         findings += signoff_findings
+        if self.dry_run:
+            findings += self._outliers_if_merged(catalogue, period, member.gss, checked, file)
         record.verdict = _outcome(findings)
 
         verdict = FileVerdict(record.source, record.sha256, record.kind, record.verdict,
@@ -231,6 +233,20 @@ class _Session:
         checked.rejected |= {f.indicator for f in structure
                              if f.severity == ERROR and f.indicator in checked.answers}
         return checked, structure + checked.findings
+
+    def _outliers_if_merged(self, catalogue: Catalogue, period: int, authority: str,
+                            checked: CheckedReturn, file: str) -> list[Finding]:
+        """For a dry run: the outliers this return would have among the current returns."""
+        figures = [MemberFigure(v.authority, v.indicator, float(v.value), v.sheet, v.cell,
+                                v.note)
+                   for v in self.store.dataset(period)
+                   if v.authority != authority and v.sha256 and v.value is not None
+                   and v.status in (OK, ESTIMATED)]
+        figures += [MemberFigure(authority, ident, answer.number, answer.sheet, answer.cell,
+                                 answer.note, file)
+                    for ident, answer in checked.answers.items()
+                    if checked.accepted(ident) and answer.number is not None]
+        return outlier_findings(catalogue, figures).get(authority, [])
 
     def _merge(self, record: merge.FileRecord, submission: merge.SubmissionRecord,
                catalogue: Catalogue, verdict: FileVerdict) -> None:
