@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,13 +80,4 @@ def _existing(archive_dir: Path, sha256: str) -> Path | None:
     folder = archive_dir / sha256[:2]
     if not folder.is_dir():
         return None
-    for candidate in sorted(folder.glob(sha256 + "*")):
-        return candidate
-    return None
-
-
-def copy_out(archived: Path, target: Path) -> None:
-    """Copy an archived file elsewhere (for feedback) without touching the original."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(archived, target)
-    target.chmod(0o644)
+    return next(iter(sorted(folder.glob(sha256 + "*"))), None)
