@@ -8,7 +8,7 @@ written to the store's event log; the next close takes a fresh snapshot.
 
 from __future__ import annotations
 
-from .analysis.dataset import SNAPSHOT_TABLE, live_period_data, load_exclusions
+from .analysis.dataset import live_period_data, load_exclusions
 from .errors import PeriodClosedError
 from .store import Store, now
 from .workspace import Workspace
@@ -35,7 +35,6 @@ def freeze_period(workspace: Workspace, store: Store, period: int, reason: str) 
     stamp = now()
 
     with store.transaction() as db:
-        db.execute(SNAPSHOT_TABLE)
         db.execute("INSERT OR REPLACE INTO closed_datasets (period, fingerprint, snapshot, "
                    "closed_at) VALUES (?, ?, ?, ?)", (period, fingerprint, data.to_json(), stamp))
         db.execute("UPDATE periods SET closed_at = ?, dataset_fingerprint = ? WHERE period = ?",

@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -155,7 +155,27 @@ _MIGRATIONS: dict[int, str] = {
     CREATE UNIQUE INDEX receipts_once ON receipts (sha256, source_path);
     CREATE INDEX submitted_by_indicator ON submitted_values (indicator);
     """,
+    # 3: a closed period's frozen dataset, so its reports stay the same to the figure. IF NOT
+    # EXISTS because early stores created this table outside the migrations.
+    3: """
+    CREATE TABLE IF NOT EXISTS closed_datasets (
+        period INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        snapshot TEXT NOT NULL,
+        closed_at TEXT NOT NULL
+    );
+    """,
 }
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements; comments go first, as they may hold semicolons.
+
+    (executescript would split for us, but it commits on its own and so cannot sit inside the
+    migration's transaction.)
+    """
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
 def now() -> str:
@@ -238,9 +258,8 @@ class Store:
                              f"lednet understands ({SCHEMA_VERSION}); upgrade lednet")
         for version in range(current + 1, SCHEMA_VERSION + 1):
             with self.transaction() as db:
-                for statement in _MIGRATIONS[version].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                for statement in _statements(_MIGRATIONS[version]):
+                    db.execute(statement)
                 db.execute(f"PRAGMA user_version = {version}")
 
     # -- catalogues and periods -------------------------------------------------------------

@@ -49,7 +49,9 @@ def dwellings(store: Store) -> tuple[float | None, str]:
 
 def test_a_new_store_is_at_the_current_schema_version(tmp_path: Path) -> None:
     with Store(tmp_path / "s.sqlite") as store:
-        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.schema_version() == SCHEMA_VERSION == 3
+        tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
+        assert "closed_datasets" in tables
 
 
 def test_a_schema_1_store_is_migrated_in_place_keeping_its_rows(tmp_path: Path) -> None:
@@ -58,7 +60,7 @@ def test_a_schema_1_store_is_migrated_in_place_keeping_its_rows(tmp_path: Path) 
 
     with Store(path) as store:
         scope = store.db.execute("SELECT scope FROM findings").fetchone()[0]
-        assert (store.schema_version(), scope) == (2, "return")
+        assert (store.schema_version(), scope) == (3, "return")
         assert len(store.db.execute("SELECT * FROM submissions").fetchall()) == 1
 
 

@@ -17,16 +17,6 @@ from ..errors import ConfigError
 from ..store import DatasetValue, Store
 from ..yamlio import load_yaml
 
-# Kept beside the store's own tables; the store's schema migrations do not know about it yet.
-SNAPSHOT_TABLE = """
-CREATE TABLE IF NOT EXISTS closed_datasets (
-    period INTEGER PRIMARY KEY,
-    fingerprint TEXT NOT NULL,
-    snapshot TEXT NOT NULL,
-    closed_at TEXT NOT NULL
-)
-"""
-
 
 @dataclass(frozen=True)
 class Exclusion:
@@ -133,10 +123,6 @@ def frozen_period_data(store: Store, period: int) -> PeriodData | None:
 
 
 def _snapshot_row(db: sqlite3.Connection, period: int) -> Any:
-    exists = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                        "AND name = 'closed_datasets'").fetchone()
-    if exists is None:
-        return None
     return db.execute("SELECT * FROM closed_datasets WHERE period = ?", (period,)).fetchone()
 
 
