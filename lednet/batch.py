@@ -166,14 +166,24 @@ def _fetch_if_missing(workspace: Workspace, period: int) -> bool:
 
 
 def _make_missing_templates(workspace: Workspace, period: int) -> int:
-    """Make return templates only for members that have none; never overwrite."""
-    from .returns.template import make_templates
+    """Make return templates only for members that have none; never overwrite.
 
-    result = make_templates(workspace, period, authorities=[], out_dir=None, force=False)
-    written = len(getattr(result, "written", []))
-    if written:
-        log.info("made %d return template(s)", written)
-    return written
+    Nothing is written, not even the guidance, when every member already has its template:
+    a quiet night must leave every output byte-identical.
+    """
+    from .returns.template import make_templates, template_name
+
+    folder = workspace.templates_dir
+    missing = [m.gss for m in workspace.members_for(period)
+               if not (folder / template_name(period, m)).exists()]
+    if not missing:
+        return 0
+
+    has_guidance = any(folder.glob(f"{period}_guidance.*"))
+    result = make_templates(workspace, period, authorities=missing, out_dir=None, force=False,
+                            guidance=not has_guidance)
+    log.info("made %d return template(s)", len(result.written))
+    return len(result.written)
 
 
 def settled_files(folder: Path, settle_seconds: float, now: float | None = None
@@ -217,9 +227,16 @@ def _ingest_new_returns(workspace: Workspace, period: int, summary: RunSummary) 
     outcome = _outcomes(result)
     summary.accepted = outcome["accepted"]
     summary.rejected = outcome["rejected"]
-    summary.rejected_files = outcome["rejected_files"]
+    summary.rejected_files = [_relative(name, workspace.returns_dir)
+                              for name in outcome["rejected_files"]]
     log.info("ingested %d file(s): %d accepted, %d rejected", len(new), summary.accepted,
              summary.rejected)
+
+
+def _relative(name: str, folder: Path) -> str:
+    """A file's name as the coordinator knows it: relative to the returns folder."""
+    path = Path(name)
+    return str(path.relative_to(folder)) if path.is_relative_to(folder) else name
 
 
 def _outcomes(result: Any) -> dict[str, Any]:
@@ -238,7 +255,7 @@ def _rebuild_reports_if_changed(workspace: Workspace, period: int) -> int:
 
     from .report.build import build_reports
 
-    result = build_reports(workspace, period, authorities=[], formats=["html", "pdf"],
+    result = build_reports(workspace, period, authorities=[], formats=list(workspace.run_formats),
                            anonymise=False, out_dir=None)
     mark_reports_current(workspace, period)
     written = len(getattr(result, "paths", []))

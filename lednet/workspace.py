@@ -85,6 +85,7 @@ class Workspace:
     comparator_groups: dict[str, list[str]] = field(default_factory=dict)
     lock_timeout: float = 0.0
     settle_seconds: float = 2.0
+    run_formats: tuple[str, ...] = ("html", "pdf")
     _catalogue: Catalogue | None = None
 
     @property
@@ -198,7 +199,21 @@ class _WorkspaceBuilder:
             comparator_groups=groups,
             lock_timeout=float(config.get("lock_timeout", 0) or 0),
             settle_seconds=float(config.get("settle_seconds", 2) or 0),
+            run_formats=self.run_formats(config),
         )
+
+    def run_formats(self, config: LineDict) -> tuple[str, ...]:
+        """Report formats a scheduled run rebuilds: ``run: {formats: [html, pdf]}``."""
+        raw = config.get("run") or LineDict()
+        if not isinstance(raw, LineDict) or set(raw) - {"formats"}:
+            raise self.fail(self.config_path, config.line_of("run"),
+                            "'run' takes one key, formats, e.g. run: {formats: [html, pdf]}")
+        formats = raw.get("formats", ["html", "pdf"])
+        if (not isinstance(formats, list) or not formats
+                or any(f not in ("html", "pdf") for f in formats)):
+            raise self.fail(self.config_path, raw.line_of("formats"),
+                            "run formats must be a list of html and/or pdf")
+        return tuple(str(f) for f in formats)
 
     def deadlines(self, config: LineDict) -> dict[int, str]:
         raw = config.get("deadlines") or {}
