@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from .catalogue import Catalogue, Change, CrossCheck, Indicator
-from .findings import ERROR, INFO, WARNING, Finding
+from .findings import ERROR, INFO, WARNING, Finding, count
 from .formula import compare
 from .parse import (
     CellLike,
@@ -48,11 +48,11 @@ class CheckedReturn:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == ERROR)
+        return count(self.findings, ERROR)
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == WARNING)
+        return count(self.findings, WARNING)
 
     def accepted(self, indicator: str) -> bool:
         return indicator not in self.rejected

@@ -7,6 +7,7 @@ the authority in its feedback file. Codes are a contract: add, never rename.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -70,6 +71,11 @@ CODES: dict[str, tuple[str, str]] = {
     # coordinator
     "decision-applied": (INFO, "a coordinator decision applies to this value"),
 }
+
+
+def count(findings: Iterable[Finding], severity: str) -> int:
+    """How many of ``findings`` have this severity."""
+    return sum(1 for finding in findings if finding.severity == severity)
 
 
 @dataclass(frozen=True)

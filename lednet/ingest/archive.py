@@ -13,6 +13,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..fsutil import sha256_file
+
 # Beyond this a file is noted in the store but not copied: no return comes near it, and copying
 # a mistaken multi-gigabyte attachment would fill the disk.
 MAX_ARCHIVE_BYTES = 200_000_000
@@ -25,14 +27,6 @@ class Archived:
     sha256: str
     size: int
     path: Path | None  # None when the file was too large to keep
-
-
-def digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 16), b""):
-            sha.update(block)
-    return sha.hexdigest()
 
 
 def archive_path(archive_dir: Path, sha256: str, suffix: str) -> Path:
@@ -48,7 +42,7 @@ def archive_file(source: Path, archive_dir: Path) -> Archived:
     """
     size = source.stat().st_size
     if size > MAX_ARCHIVE_BYTES:
-        return Archived(digest(source), size, None)
+        return Archived(sha256_file(source), size, None)
 
     archive_dir.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=".incoming.", dir=archive_dir)

@@ -19,12 +19,13 @@ from ..checks import CheckedReturn, Context, MemberFigure, check_return, outlier
 from ..decisions import finding_from_row
 from ..errors import CatalogueError, LednetError, ReturnError, StoreError
 from ..findings import CODES, ERROR, INFO, WARNING, Finding
+from ..fsutil import sha256_file
 from ..returns.reader import Anchor, ReadReturn, ReturnedIndicator, read_return
 from ..store import Store, now
 from ..values import ESTIMATED, OK
 from ..workspace import Member, Workspace
 from . import merge
-from .archive import archive_file, digest
+from .archive import archive_file
 from .identify import MAX_FILE_BYTES, Identity, identify
 from .result import (
     ACCEPTED,
@@ -131,7 +132,7 @@ class _Session:
         """Archive the bytes first (a dry run only hashes them): nothing given is lost."""
         received = now()
         if self.dry_run:
-            return merge.FileRecord(digest(path), identity.size, identity.kind, "", path,
+            return merge.FileRecord(sha256_file(path), identity.size, identity.kind, "", path,
                                     received, "")
         archived = archive_file(path, self.workspace.archive_dir)
         where = ""

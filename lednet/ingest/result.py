@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..findings import ERROR, INFO, WARNING, Finding
+from ..findings import ERROR, INFO, WARNING, Finding, count
 
 # Outcomes, a contract shared with ``lednet run`` (which counts them from the JSON form).
 ACCEPTED = "accepted"
@@ -37,11 +37,11 @@ class FileVerdict:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == ERROR)
+        return count(self.findings, ERROR)
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == WARNING)
+        return count(self.findings, WARNING)
 
     @property
     def rejected(self) -> bool:
