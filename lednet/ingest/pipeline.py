@@ -20,6 +20,7 @@ from ..decisions import finding_from_row
 from ..errors import CatalogueError, LednetError, ReturnError, StoreError
 from ..findings import CODES, ERROR, INFO, WARNING, Finding
 from ..fsutil import sha256_file
+from ..progress import progress
 from ..returns.reader import Anchor, ReadReturn, ReturnedIndicator, read_return
 from ..store import Store, now
 from ..values import ESTIMATED, OK
@@ -48,7 +49,8 @@ def ingest_paths(workspace: Workspace, paths: list[Path], period: int | None = N
     result = IngestResult(dry_run=dry_run)
     with Store(workspace.store_path) as store:
         session = _Session(workspace, store, period, dry_run)
-        for path in collect_files(paths):
+        files = collect_files(paths)
+        for path in progress(files, "ingest", total=len(files)):
             result.files.append(session.ingest_file(path))
         if not dry_run:
             session.finish(result)

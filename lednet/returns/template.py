@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..catalogue import Catalogue, load_catalogue
 from ..fsutil import atomic_path
+from ..progress import progress
 from ..store import Store
 from ..workspace import Member, Workspace
 from . import layout
@@ -90,7 +91,7 @@ def make_templates(workspace: Workspace, period: int, authorities: Sequence[str]
         result.warnings.append(f"the store holds no national values for {period}, so every "
                                "national figure is marked [x]; run 'lednet fetch --period "
                                f"{period}' first and then make-templates --force")
-    for member in members:
+    for member in progress(members, "templates", total=len(members)):
         path = folder / template_name(period, member)
         if path.exists() and not force:
             result.kept.append(path)
