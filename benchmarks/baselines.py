@@ -123,6 +123,24 @@ def weasy_many(jobs: list[tuple[str, Path]], workers: int = 2) -> None:
         list(pool.map(weasy_one, jobs))
 
 
+def traced_write_pdf(job: tuple[str, Path]) -> Path:
+    """lednet's own ``write_pdf``, noting when and in which process it ran (for 'cores used').
+
+    The benchmark puts this in place of ``lednet.report.pdf.write_pdf`` while it times
+    ``write_pdfs``, so lednet's own process pool runs it; the trace goes to $LEDNET_BENCH_TRACE.
+    """
+    import os
+    import time
+
+    from lednet.report import pdf
+
+    started = time.monotonic()
+    path = pdf.original_write_pdf(job)  # type: ignore[attr-defined]
+    with open(os.environ["LEDNET_BENCH_TRACE"], "a", encoding="utf-8") as trace:
+        trace.write(f"{os.getpid()} {started} {time.monotonic()}\n")
+    return path
+
+
 def timed_pdf(job: tuple[str, str, Path]) -> float:
     """Seconds to render one PDF through lednet's writer or through WeasyPrint alone."""
     import time
@@ -135,13 +153,15 @@ def timed_pdf(job: tuple[str, str, Path]) -> float:
     return time.perf_counter() - started
 
 
-def naive_report(name: str, rows: list[dict[str, Any]], target: Path) -> None:
+def naive_report(name: str, rows: list[dict[str, Any]], target: Path) -> tuple[float, float]:
     """One authority's report the straightforward way: a matplotlib chart per indicator.
 
     ``rows`` holds, per indicator: title, the authority's value, and every member's value.
-    Charts are PNGs embedded as data URIs; WeasyPrint renders the page serially.
+    Charts are PNGs embedded as data URIs; WeasyPrint renders the page serially. Returns the
+    seconds spent on charts and on the PDF.
     """
     import base64
+    import time
 
     import matplotlib
 
@@ -149,6 +169,7 @@ def naive_report(name: str, rows: list[dict[str, Any]], target: Path) -> None:
     import matplotlib.pyplot as plt
     from weasyprint import HTML
 
+    started = time.perf_counter()
     parts = [f"<h1>{htmlmod.escape(name)}: benchmark report (SYNTHETIC)</h1>"]
     for row in rows:
         values = sorted(v for v in row["values"] if v is not None)
@@ -169,4 +190,6 @@ def naive_report(name: str, rows: list[dict[str, Any]], target: Path) -> None:
     page = ("<html><head><style>@page{size:A4;margin:15mm} body{font-family:sans-serif;"
             "font-size:9pt} table{border-collapse:collapse} td,th{border:1px solid #999;"
             "padding:2px 6px}</style></head><body>" + "".join(parts) + "</body></html>")
+    charted = time.perf_counter()
     HTML(string=page).write_pdf(target)
+    return charted - started, time.perf_counter() - charted

@@ -12,6 +12,7 @@ from __future__ import annotations
 import cProfile
 import io
 import pstats
+import re
 import sys
 import tempfile
 import time
@@ -57,7 +58,26 @@ def main(argv: list[str]) -> int:
           f"{html.count('<tr'):,} table rows")
     with tempfile.TemporaryDirectory() as temp:
         profiled("PDF: write_pdf (WeasyPrint)", top, write_pdf, (html, Path(temp) / "a.pdf"))
+    print("\n=== WeasyPrint steps, unprofiled")
+    steps(html, "as lednet writes it")
+    steps(re.sub(r"<svg.*?</svg>", "", html, flags=re.S), "with every SVG chart removed")
     return 0
+
+
+def steps(html: str, title: str) -> None:
+    """Seconds WeasyPrint spends parsing, laying out and writing one document."""
+    from weasyprint import HTML
+
+    started = time.perf_counter()
+    document = HTML(string=html)
+    parsed = time.perf_counter()
+    rendered = document.render()
+    laid_out = time.perf_counter()
+    rendered.write_pdf()
+    done = time.perf_counter()
+    print(f"{title}: parse {parsed - started:.1f}s, styles+layout {laid_out - parsed:.1f}s, "
+          f"draw+PDF {done - laid_out:.1f}s; {len(rendered.pages)} pages, "
+          f"total {done - started:.1f}s")
 
 
 if __name__ == "__main__":

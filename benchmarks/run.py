@@ -244,7 +244,6 @@ def children_cpu() -> float:
 def bench_reports(workspace: Any, sizes: Sizes, work: Path) -> list[Line]:
     from lednet.analysis.period import benchmark_period
     from lednet.report import build, views
-    from lednet.report.pdf import write_pdfs
     from lednet.store import Store
 
     say("  analysis and HTML ...")
@@ -269,15 +268,24 @@ def bench_reports(workspace: Any, sizes: Sizes, work: Path) -> list[Line]:
     lednet_dir, weasy_dir = work / "pdf-lednet", work / "pdf-weasy"
     lednet_dir.mkdir()
     weasy_dir.mkdir()
-    jobs = [(html, lednet_dir / f"{i}.pdf") for i, html in enumerate(sample)]
-
-    cpu, started = children_cpu(), clock()
-    write_pdfs(jobs)
-    lednet_pdf = clock() - started
-    cores = (children_cpu() - cpu) / lednet_pdf
-    started = clock()
-    baselines.weasy_many([(html, weasy_dir / f"{i}.pdf") for i, html in enumerate(sample)])
-    weasy_pdf = clock() - started
+    # ABBA order (lednet, WeasyPrint, WeasyPrint, lednet) cancels drift in the machine's load.
+    half = len(sample) // 2 or 1
+    lednet_pdf = weasy_pdf = 0.0
+    rounds: list[tuple[float, int]] = []
+    for part, order in ((sample[:half], ("lednet", "weasy")), (sample[half:], ("weasy", "lednet"))):
+        for kind in order:
+            folder = lednet_dir if kind == "lednet" else weasy_dir
+            jobs = [(html, folder / f"{len(rounds)}-{i}.pdf") for i, html in enumerate(part)]
+            if kind == "lednet":
+                seconds, spans = traced_write_pdfs(jobs, work / "trace.txt")
+                lednet_pdf += seconds
+                rounds.append(concurrency(spans))
+            else:
+                started = clock()
+                baselines.weasy_many(jobs)
+                weasy_pdf += clock() - started
+    at_once = sum(c for c, _ in rounds) / len(rounds)
+    processes = max(p for _, p in rounds)
     lednet_network = weasy_network = 0.0
     if sizes.network_pdf:
         # Each render is single-threaded: lednet's and WeasyPrint's run side by side, a core each.
@@ -295,11 +303,12 @@ def bench_reports(workspace: Any, sizes: Sizes, work: Path) -> list[Line]:
     naive_rows = naive_inputs(bench)
     naive_dir = work / "naive"
     naive_dir.mkdir()
-    started = clock()
+    charts = pdf = 0.0
     for member in bench.members[: sizes.naive]:
         rows = [{**r, "value": r["by"].get(member.gss)} for r in naive_rows]
-        baselines.naive_report(member.name, rows, naive_dir / f"{member.gss}.pdf")
-    naive_each = (clock() - started) / sizes.naive
+        spent = baselines.naive_report(member.name, rows, naive_dir / f"{member.gss}.pdf")
+        charts, pdf = charts + spent[0], pdf + spent[1]
+    naive_each = (charts + pdf) / sizes.naive
     naive_total = naive_each * (members + 1)
 
     pages_note = f"{len(sample)} of {members} authority PDFs rendered, scaled x{scale:.1f}"
@@ -309,14 +318,47 @@ def bench_reports(workspace: Any, sizes: Sizes, work: Path) -> list[Line]:
     return [
         Line("reports: all authority PDFs + network, vs WeasyPrint alone", lednet_total,
              weasy_total, "s", "<= 1.3x, both cores", overhead,
-             overhead <= 1.3 and cores >= 1.7,
+             overhead <= 1.3 and at_once >= 1.8,
              f"{pages_note}; analysis {analysis:.1f}s, HTML+SVG {html_time:.1f}s, "
-             f"PDF {lednet_pdf * scale + lednet_network:.1f}s; cores used {cores:.2f}"),
+             f"PDF {lednet_pdf * scale + lednet_network:.1f}s; lednet's own share "
+             f"{(analysis + html_time) / lednet_total:.1%}; both cores: {at_once:.2f} PDFs "
+             f"at once, {processes} worker processes"),
         Line("reports: vs naive matplotlib + WeasyPrint (serial)", lednet_total, naive_total,
              "s", ">= 20x faster", naive_total / lednet_total,
              naive_total / lednet_total >= 20,
-             f"naive: {sizes.naive} authority timed ({naive_each:.1f}s), x{members + 1}"),
+             f"naive: {sizes.naive} authority timed ({naive_each:.1f}s: matplotlib "
+             f"{charts / sizes.naive:.1f}s, WeasyPrint {pdf / sizes.naive:.1f}s), "
+             f"x{members + 1}; lednet per authority {lednet_total / (members + 1):.1f}s"),
     ]
+
+
+def traced_write_pdfs(jobs: list[tuple[str, Path]], trace: Path
+                      ) -> tuple[float, list[tuple[int, float, float]]]:
+    """Time lednet's ``write_pdfs`` and note when each PDF was rendered, in which process."""
+    from lednet.report import pdf
+
+    trace.unlink(missing_ok=True)
+    os.environ["LEDNET_BENCH_TRACE"] = str(trace)
+    pdf.original_write_pdf = pdf.write_pdf  # type: ignore[attr-defined]
+    pdf.write_pdf = baselines.traced_write_pdf
+    try:
+        started = clock()
+        pdf.write_pdfs(jobs)
+        seconds = clock() - started
+    finally:
+        pdf.write_pdf = pdf.original_write_pdf  # type: ignore[attr-defined]
+    spans = []
+    for line in trace.read_text(encoding="utf-8").splitlines():
+        pid, begin, end = line.split()
+        spans.append((int(pid), float(begin), float(end)))
+    return seconds, spans
+
+
+def concurrency(spans: list[tuple[int, float, float]]) -> tuple[float, int]:
+    """How many PDFs were being rendered at once on average, and by how many processes."""
+    busy = sum(end - begin for _, begin, end in spans)
+    wall = max(end for _, _, end in spans) - min(begin for _, begin, _ in spans)
+    return busy / wall, len({pid for pid, _, _ in spans})
 
 
 def naive_inputs(bench: Any) -> list[dict[str, Any]]:
@@ -342,6 +384,14 @@ def table(lines: list[Line]) -> str:
         out.append(f"| {line.stage} | {line.lednet:.3f} {line.unit} | {base} | {ratio} | "
                    f"{line.target} | {met} | {line.note} |")
     return "\n".join(out)
+
+
+def versions() -> list[str]:
+    from importlib.metadata import version
+
+    names = ("lednet", "openpyxl", "weasyprint", "pydyf", "matplotlib", "pandas", "jinja2",
+             "frictionless")
+    return [f"{name} {version(name)}" for name in names]
 
 
 def main(argv: list[str]) -> int:
@@ -377,6 +427,8 @@ def main(argv: list[str]) -> int:
         lines += bench_reports(workspace, sizes, work)
 
     print(table(lines))
+    print(f"\nPython {sys.version.split()[0]}; " + ", ".join(versions()) +
+          f"; load average at the end {os.getloadavg()[0]:.2f}")
     print(f"\n{len(workspace.members)} synthetic authorities, {TOTAL_RETURNS} returns; "
           f"{os.cpu_count()} cores; {'quick' if args.quick else 'full'} run took "
           f"{clock() - started:.0f}s")
