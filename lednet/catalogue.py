@@ -245,8 +245,17 @@ def load_catalogue(path: Path | str | None = None, text: str | None = None) -> C
         except FileNotFoundError as exc:
             raise CatalogueError(path, None, "catalogue file not found; check the "
                                  "'catalogue' entry in lednet.yaml") from exc
+        except UnicodeDecodeError as exc:
+            line = text_line_of_byte(path.read_bytes(), exc.start)
+            raise CatalogueError(path, line, "not UTF-8 text (a £ or dash saved in another "
+                                 "encoding?); save the file as UTF-8") from exc
     document = load_yaml(path, text)
     return _Builder(path).build(document, text)
+
+
+def text_line_of_byte(data: bytes, offset: int) -> int:
+    """1-based line number of a byte offset, for errors in files that are not valid UTF-8."""
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _hash(value: Any) -> str:

@@ -138,8 +138,11 @@ def check(obj: Context) -> None:
     Example:
       lednet --config examples/yorkshire/lednet.yaml check
     """
+    from .workspace import check_exclusions
+
     workspace = obj.workspace()
     catalogue = workspace.catalogue
+    exclusions = check_exclusions(workspace)
     for warning in catalogue.warnings:
         click.echo(f"warning: {warning}", err=True)
     from .resources import resource_path
@@ -153,7 +156,8 @@ def check(obj: Context) -> None:
     click.echo(f"catalogue {catalogue.name} v{catalogue.version} "
                f"({catalogue.short_fingerprint}): {len(catalogue.indicators)} indicators "
                f"({counts}), {len(catalogue.checks)} cross-field checks")
-    click.echo(f"members: {len(workspace.members)}; report templates: {templates}")
+    click.echo(f"members: {len(workspace.members)}; exclusions: {exclusions}; "
+               f"report templates: {templates}")
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,8 +198,8 @@ class _WorkspaceBuilder:
             coordinator=self.contact(config.get("coordinator"), config.line_of("coordinator")),
             nomis=self.nomis(config.get("nomis") or LineDict()),
             comparator_groups=groups,
-            lock_timeout=float(config.get("lock_timeout", 0) or 0),
-            settle_seconds=float(config.get("settle_seconds", 2) or 0),
+            lock_timeout=self.seconds(config, "lock_timeout", 0.0),
+            settle_seconds=self.seconds(config, "settle_seconds", 2.0),
             run_formats=self.run_formats(config),
         )
 
@@ -215,12 +216,31 @@ class _WorkspaceBuilder:
                             "run formats must be a list of html and/or pdf")
         return tuple(str(f) for f in formats)
 
+    def seconds(self, mapping: LineDict, key: str, default: float) -> float:
+        """A non-negative number of seconds (or count), else an error naming the line."""
+        value = mapping.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise self.fail(self.config_path, mapping.line_of(key),
+                            f"'{key}' must be a number of 0 or more, not {value!r}")
+        return float(value)
+
     def deadlines(self, config: LineDict) -> dict[int, str]:
-        raw = config.get("deadlines") or {}
-        if not isinstance(raw, dict):
-            raise self.fail(self.config_path, config.line_of("deadlines"),
-                            "'deadlines' maps a period to a date, e.g. 2012: 2012-06-30")
-        return {int(k): str(v) for k, v in raw.items()}
+        raw = config.get("deadlines") or LineDict()
+        example = "'deadlines' maps a period to a date, e.g. 2012: 2012-06-30"
+        if not isinstance(raw, LineDict):
+            raise self.fail(self.config_path, config.line_of("deadlines"), example)
+        deadlines = {}
+        for key, value in raw.items():
+            line = raw.line_of(str(key))
+            if isinstance(key, bool) or not isinstance(key, int) or not 2000 <= key <= 2100:
+                raise self.fail(self.config_path, line, f"{key!r} is not a period; {example}")
+            try:
+                date = dt.date.fromisoformat(str(value))
+            except ValueError as exc:
+                raise self.fail(self.config_path, line, f"deadline {value!r} is not a date "
+                                "written YYYY-MM-DD") from exc
+            deadlines[key] = date.isoformat()
+        return deadlines
 
     def contact(self, raw: Any, line: int) -> Contact:
         if raw is None:
@@ -243,6 +263,8 @@ class _WorkspaceBuilder:
         env_name = str(raw.get("api_key_env", "NOMIS_UID"))
         api_key = os.environ.get(env_name) or raw.get("api_key") or None
         base = NomisSettings()
+        for key in ("timeout", "retries", "backoff", "page_size"):
+            self.seconds(raw, key, 0)
         return NomisSettings(
             # LEDNET_NOMIS_BASE_URL points one run at a mirror or a local snapshot server
             # without editing the workspace's config.
@@ -303,9 +325,19 @@ class _WorkspaceBuilder:
         if kind not in MEMBER_TYPES:
             raise self.fail(path, item.line_of("type"), f"type {kind!r} for {code}; use one of "
                             + ", ".join(MEMBER_TYPES))
+        if authority.member_type and kind != authority.member_type:
+            raise self.fail(path, item.line_of("type"), f"{authority.name} is a "
+                            f"{authority.member_type} authority, not a {kind}; remove 'type' "
+                            "or correct it")
         joined = self.period(path, item, "joined")
         left = self.period(path, item, "left")
+        if joined is not None and left is not None and left < joined:
+            raise self.fail(path, item.line_of("left"), f"{authority.name} leaves ({left}) "
+                            f"before it joins ({joined})")
         last = authority.last_period()
+        if joined is not None and last is not None and joined > last:
+            raise self.fail(path, item.line_of("joined"), f"{authority.name} was abolished; "
+                            f"its last period is {last}, so it cannot join in {joined}")
         if last is not None and (left is None or left > last):
             left = last  # an abolished authority stops being expected, whatever the file says
         return Member(
@@ -324,3 +356,37 @@ class _WorkspaceBuilder:
             raise self.fail(path, item.line_of(key), f"'{key}' must be a period year such as "
                             f"2009, not {value!r}")
         return value
+
+
+def check_exclusions(workspace: Workspace) -> int:
+    """Check every entry of exclusions.yaml against members and catalogue; return the count.
+
+    Reports skip an exclusion that names nothing they know, so a typo would silently leave a
+    value in the comparison; ``lednet check`` calls this to catch it first.
+    """
+    path = workspace.exclusions_path
+    if not path.exists():
+        return 0
+    document = load_yaml(path)
+    items = document.get("exclusions") if isinstance(document, LineDict) else None
+    if not isinstance(items, LineList):
+        raise CatalogueError(path, 1, "expected 'exclusions:' with a list (or [])")
+
+    for item, line in zip(items, items.item_lines, strict=True):
+        if not isinstance(item, LineDict):
+            raise CatalogueError(path, line, "each exclusion is a mapping with authority, "
+                                 "indicator, period and reason")
+        missing = [k for k in ("authority", "indicator", "period", "reason") if not item.get(k)]
+        if missing:
+            raise CatalogueError(path, line, "exclusion without " + ", ".join(missing))
+        if workspace.member(str(item["authority"])) is None:
+            raise CatalogueError(path, item.line_of("authority"),
+                                 f"{item['authority']} is not a member of this network")
+        if str(item["indicator"]) not in workspace.catalogue:
+            raise CatalogueError(path, item.line_of("indicator"),
+                                 f"{item['indicator']} is not an indicator in the catalogue")
+        period = item["period"]
+        if isinstance(period, bool) or not isinstance(period, int) or not 2000 <= period <= 2100:
+            raise CatalogueError(path, item.line_of("period"), f"period {period!r} is not a "
+                                 "year such as 2012")
+    return len(items)

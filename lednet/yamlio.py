@@ -66,7 +66,9 @@ def load_yaml(path: Path, text: str | None = None) -> Any:
         except FileNotFoundError as exc:
             raise CatalogueError(path, None, "file not found") from exc
         except UnicodeDecodeError as exc:
-            raise CatalogueError(path, None, "not UTF-8 text; save it as UTF-8") from exc
+            bad_line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+            raise CatalogueError(path, bad_line, "not UTF-8 text (a £ or dash saved in another "
+                                 "encoding?); save the file as UTF-8") from exc
 
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader

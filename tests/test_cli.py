@@ -37,7 +37,7 @@ def test_check_passes_on_example_workspace(runner: CliRunner) -> None:
     result = runner.invoke(main, ["--config", str(EXAMPLE), "check"])
     assert result.exit_code == 0, result.output
     assert "50 indicators (5 profile, 18 national, 18 local, 9 derived)" in result.stdout
-    assert "members: 13" in result.stdout
+    assert "members: 13; exclusions: 0" in result.stdout
     assert "warning:" in result.stderr and "inferred code variable=721" in result.stderr
 
 
@@ -107,4 +107,4 @@ def test_non_editable_install_finds_catalogue_and_report_templates(tmp_path: Pat
          str(target), str(EXAMPLE)],
         cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert f"report templates: {target / 'lednet' / '_resources' / 'templates'}" in result.stdout
+    assert f"; report templates: {target / 'lednet' / '_resources' / 'templates'}" in result.stdout
