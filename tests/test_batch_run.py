@@ -259,3 +259,18 @@ def test_configured_period_is_used_without_an_option(ws: Path) -> None:
     result = runner.invoke(main, ["--config", str(ws), "run", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["period"] == 2012
+
+
+def test_a_change_to_the_previous_period_rebuilds_this_periods_reports(ws: Path) -> None:
+    from lednet.freshness import inputs_fingerprint
+    from lednet.store import Store, now
+
+    workspace = load_workspace(ws)
+    with Store(workspace.store_path) as store, store.transaction() as db:
+        db.execute("INSERT INTO national_values (period, authority, indicator, value, status, "
+                   "retrieved_at) VALUES (2011, 'E06000014', 'population', 190000, 'ok', ?)",
+                   (now(),))
+    before = inputs_fingerprint(workspace, 2012)
+    with Store(workspace.store_path) as store, store.transaction() as db:
+        db.execute("UPDATE national_values SET value = 191000 WHERE period = 2011")
+    assert inputs_fingerprint(workspace, 2012) != before
