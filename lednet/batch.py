@@ -18,17 +18,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import filelock
-
-from .errors import EXIT_OK, EXIT_REJECTED, ConfigError, WorkspaceLocked
+from .errors import EXIT_OK, EXIT_REJECTED, ConfigError
 from .freshness import mark_reports_current, reports_current
 from .fsutil import sha256_file
+from .locking import workspace_lock
 from .store import Store
 from .workspace import Workspace
 
 log = logging.getLogger("lednet.batch")
 
-LOCK_NAME = ".lednet.lock"
 # Files an editor or a copy leaves beside the real one; never returns.
 _IGNORED_PREFIXES = ("~$", ".", "._")
 _IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
@@ -85,7 +83,7 @@ def run_batch(workspace: Workspace, period: int | None = None, wait: float | Non
     started = time.monotonic()
     timeout = workspace.lock_timeout if wait is None else wait
 
-    with _workspace_lock(workspace, timeout), _log_to_workspace(workspace):
+    with workspace_lock(workspace, timeout), _log_to_workspace(workspace):
         log.info("run started for period %s", period)
         summary = RunSummary(period=period)
 
@@ -104,25 +102,6 @@ def _configured_period(workspace: Workspace) -> int:
         return max(workspace.deadlines)
     raise ConfigError("no period given: pass --period, or add the period to 'deadlines' in "
                       "lednet.yaml")
-
-
-@contextmanager
-def _workspace_lock(workspace: Workspace, timeout: float) -> Iterator[None]:
-    """Hold an OS-level lock on the workspace.
-
-    filelock uses flock(), which the kernel releases when the holding process dies, so a lock
-    file left behind by a killed run never blocks the next one.
-    """
-    lock = filelock.FileLock(str(workspace.root / LOCK_NAME))
-    try:
-        lock.acquire(timeout=max(timeout, 0))
-    except filelock.Timeout as exc:
-        raise WorkspaceLocked(f"workspace {workspace.root} is locked by another lednet run; "
-                              "try later, or wait for it with --wait SECONDS") from exc
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 @contextmanager

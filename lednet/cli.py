@@ -6,11 +6,12 @@ is shown only with --verbose. Data goes to stdout, diagnostics to stderr.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,6 +37,19 @@ class Context:
         from .workspace import load_workspace
 
         return load_workspace(self.config)
+
+    @contextlib.contextmanager
+    def locked_workspace(self) -> Iterator[Any]:
+        """The workspace, held under its lock for a command that changes it.
+
+        A manual ingest racing the nightly run would otherwise fail halfway; this way one
+        of them waits (lock_timeout) or exits 4 with a one-line message.
+        """
+        from .locking import workspace_lock
+
+        workspace = self.workspace()
+        with workspace_lock(workspace, workspace.lock_timeout):
+            yield workspace
 
 
 def _period(ctx: click.Context, param: click.Parameter, value: Any) -> int | None:
@@ -177,8 +191,9 @@ def fetch(obj: Context, period: int | None, authorities: tuple[str, ...], refres
     """
     period = _require_period(period)
     fetch_national = _load("lednet.nomis.fetch", "fetch_national", "fetch")
-    summary = fetch_national(obj.workspace(), period, authorities=list(authorities),
-                             refresh=refresh, offline=offline)
+    with obj.locked_workspace() as workspace:
+        summary = fetch_national(workspace, period, authorities=list(authorities),
+                                 refresh=refresh, offline=offline)
     for line in summary.lines():
         click.echo(line)
 
@@ -201,8 +216,9 @@ def make_templates(obj: Context, period: int | None, authorities: tuple[str, ...
     """
     period = _require_period(period)
     make = _load("lednet.returns.template", "make_templates", "make-templates")
-    result = make(obj.workspace(), period, authorities=list(authorities), out_dir=out,
-                  force=force)
+    with obj.locked_workspace() as workspace:
+        result = make(workspace, period, authorities=list(authorities), out_dir=out,
+                      force=force)
     for line in result.lines():
         click.echo(line)
 
@@ -225,7 +241,8 @@ def ingest(obj: Context, paths: tuple[Path, ...], period: int | None, dry_run: b
       lednet ingest returns/ --period 2012
     """
     ingest_paths = _load("lednet.ingest", "ingest_paths", "ingest")
-    result = ingest_paths(obj.workspace(), list(paths), period=period, dry_run=dry_run)
+    with obj.locked_workspace() as workspace:
+        result = ingest_paths(workspace, list(paths), period=period, dry_run=dry_run)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
     else:
@@ -287,14 +304,14 @@ def report(obj: Context, period: int | None, authorities: tuple[str, ...], forma
         raise click.BadParameter(f"unknown format {', '.join(unknown)}; use html and/or pdf",
                                  param_hint="--format")
     build_reports = _load("lednet.report.build", "build_reports", "report")
-    workspace = obj.workspace()
-    result = build_reports(workspace, period, authorities=list(authorities),
-                           formats=chosen, anonymise=anonymise, out_dir=out)
-    if not authorities and not anonymise and out is None and set(chosen) == {"html", "pdf"}:
-        # The full default set is now current; a scheduled run need not rebuild it.
-        from .freshness import mark_reports_current
+    with obj.locked_workspace() as workspace:
+        result = build_reports(workspace, period, authorities=list(authorities),
+                               formats=chosen, anonymise=anonymise, out_dir=out)
+        if not authorities and not anonymise and out is None and set(chosen) == {"html", "pdf"}:
+            # The full default set is now current; a scheduled run need not rebuild it.
+            from .freshness import mark_reports_current
 
-        mark_reports_current(workspace, period)
+            mark_reports_current(workspace, period)
     for line in result.lines():
         click.echo(line)
 
@@ -365,7 +382,8 @@ def close(obj: Context, period: int | None, reopen: bool, reason: str) -> None:
     """
     period = _require_period(period)
     close_period = _load("lednet.closing", "close_period", "close")
-    click.echo(close_period(obj.workspace(), period, reopen=reopen, reason=reason))
+    with obj.locked_workspace() as workspace:
+        click.echo(close_period(workspace, period, reopen=reopen, reason=reason))
 
 
 @main.command()
@@ -397,7 +415,8 @@ def decide(obj: Context, period: int | None, authority: str, indicator: str, kin
         raise click.UsageError("say what to do: --accept, --correct VALUE, "
                                "--accept-explanation or --reject-explanation")
     record = _load("lednet.decisions", "record_decision", "decide")
-    click.echo(record(obj.workspace(), period, authority, indicator, kind, value, reason, who))
+    with obj.locked_workspace() as workspace:
+        click.echo(record(workspace, period, authority, indicator, kind, value, reason, who))
 
 
 def _require_period(period: int | None) -> int:

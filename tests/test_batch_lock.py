@@ -11,8 +11,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from lednet.batch import LOCK_NAME, _workspace_lock, settled_files
+from lednet.batch import settled_files
 from lednet.cli import main
+from lednet.locking import LOCK_NAME, workspace_lock
 from lednet.workspace import load_workspace
 
 HOLD = """
@@ -53,7 +54,7 @@ def test_lock_left_by_a_killed_process_does_not_block(workspace_dir: Path) -> No
 
     workspace = load_workspace(workspace_dir)
     started = time.monotonic()
-    with _workspace_lock(workspace, timeout=0):
+    with workspace_lock(workspace, timeout=0):
         pass
     assert time.monotonic() - started < 1
 
@@ -81,3 +82,19 @@ def test_run_without_a_period_anywhere_is_a_configuration_error(runner: CliRunne
     assert result.exit_code == 2
     assert result.stderr == ("Error: no period given: pass --period, or add the period to "
                              "'deadlines' in lednet.yaml\n")
+
+
+def test_manual_ingest_waits_for_no_one_while_a_run_holds_the_lock(runner: CliRunner,
+                                                                   workspace_dir: Path) -> None:
+    (workspace_dir / "returns").mkdir()
+    (workspace_dir / "returns" / "a.xlsx").write_bytes(b"not really")
+    holder = hold_lock(workspace_dir / LOCK_NAME)
+    try:
+        result = runner.invoke(main, ["--config", str(workspace_dir), "ingest",
+                                      str(workspace_dir / "returns")])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 4
+    assert "is locked by another lednet run" in result.stderr
+    assert not (workspace_dir / "archive").exists()  # nothing was touched
