@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import EXIT_OK, EXIT_REJECTED, ConfigError
+from .errors import EXIT_OK, EXIT_REJECTED, ConfigError, LednetError
 from .freshness import mark_reports_current, reports_current
 from .fsutil import sha256_file
 from .locking import workspace_lock
@@ -89,8 +89,14 @@ def run_batch(workspace: Workspace, period: int | None = None, wait: float | Non
 
         summary.national_fetched = _fetch_if_missing(workspace, period)
         summary.templates_written = _make_missing_templates(workspace, period)
-        _ingest_new_returns(workspace, period, summary)
+        touched = _ingest_new_returns(workspace, period, summary)
         summary.reports_written = _rebuild_reports_if_changed(workspace, period)
+        for late in sorted(touched - {period}):
+            try:
+                summary.reports_written += _rebuild_reports_if_changed(workspace, late)
+            except LednetError as exc:
+                # A late return for an old period must not stop this period's run.
+                log.warning("reports for period %s not rebuilt: %s", late, exc)
 
         summary.duration_seconds = round(time.monotonic() - started, 2)
         log.info("run finished: %s", json.dumps(summary.to_json(), sort_keys=True))
@@ -188,7 +194,13 @@ def settled_files(folder: Path, settle_seconds: float, now: float | None = None
     return settled, arriving
 
 
-def _ingest_new_returns(workspace: Workspace, period: int, summary: RunSummary) -> None:
+def _ingest_new_returns(workspace: Workspace, period: int, summary: RunSummary) -> set[int]:
+    """Ingest files not seen before; return the periods whose returns changed.
+
+    Each return goes to the period its template was made for, not only the run's period: a
+    corrected return for last year that arrives during this year's collection is a late
+    return to take, not a wrong one to reject.
+    """
     settled, arriving = settled_files(workspace.returns_dir, workspace.settle_seconds)
     summary.files_seen = len(settled) + len(arriving)
     summary.files_waiting = [str(p.relative_to(workspace.returns_dir)) for p in arriving]
@@ -198,11 +210,11 @@ def _ingest_new_returns(workspace: Workspace, period: int, summary: RunSummary) 
     new = [p for p in settled if sha256_file(p) not in known]
     summary.files_new = len(new)
     if not new:
-        return
+        return set()
 
     from .ingest import ingest_paths
 
-    result = ingest_paths(workspace, new, period=period, dry_run=False)
+    result = ingest_paths(workspace, new, period=None, dry_run=False)
     outcome = _outcomes(result)
     summary.accepted = outcome["accepted"]
     summary.rejected = outcome["rejected"]
@@ -210,6 +222,7 @@ def _ingest_new_returns(workspace: Workspace, period: int, summary: RunSummary) 
                               for name in outcome["rejected_files"]]
     log.info("ingested %d file(s): %d accepted, %d rejected", len(new), summary.accepted,
              summary.rejected)
+    return outcome["periods"]
 
 
 def _relative(name: str, folder: Path) -> str:
@@ -224,8 +237,10 @@ def _outcomes(result: Any) -> dict[str, Any]:
     files = data.get("files", [])
     rejected = [f for f in files if f.get("outcome") in ("rejected", "not-a-return")]
     accepted = [f for f in files if str(f.get("outcome", "")).startswith("accepted")]
+    periods = {int(f["period"]) for f in files
+               if f.get("period") and f.get("outcome") not in ("not-a-return", "duplicate")}
     return {"accepted": len(accepted), "rejected": len(rejected),
-            "rejected_files": [str(f.get("file", "")) for f in rejected]}
+            "rejected_files": [str(f.get("file", "")) for f in rejected], "periods": periods}
 
 
 def _rebuild_reports_if_changed(workspace: Workspace, period: int) -> int:

@@ -274,3 +274,25 @@ def test_a_change_to_the_previous_period_rebuilds_this_periods_reports(ws: Path)
     with Store(workspace.store_path) as store, store.transaction() as db:
         db.execute("UPDATE national_values SET value = 191000 WHERE period = 2011")
     assert inputs_fingerprint(workspace, 2012) != before
+
+
+def test_a_late_return_for_an_earlier_period_is_taken_into_that_period(ws: Path) -> None:
+    from lednet.returns.template import make_templates
+
+    assert run(ws).returncode == 0
+    workspace = load_workspace(ws)
+    earlier = make_templates(workspace, 2011, authorities=["E06000014"],
+                             out_dir=ws / "old-templates", guidance=False)
+    workbook = openpyxl.load_workbook(earlier.paths[0])
+    fill_valid(workbook)
+    late = ws / "returns" / "york-2011.xlsx"
+    late.parent.mkdir(exist_ok=True)
+    workbook.save(late)
+    os.utime(late, (time.time() - 60, time.time() - 60))
+
+    result = run(ws)
+    assert result.returncode == 0, result.stdout + result.stderr
+    db = sqlite3.connect(ws / "store" / "lednet.sqlite")
+    rows = db.execute("SELECT authority, period, outcome FROM submissions").fetchall()
+    db.close()
+    assert rows == [("E06000014", 2011, "accepted")]
