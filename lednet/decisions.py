@@ -13,6 +13,7 @@ import getpass
 import sqlite3
 from dataclasses import replace
 
+from .catalogue import Indicator
 from .errors import ConfigError, LednetError, PeriodClosedError
 from .findings import ERROR, INFO, WARNING, Finding
 from .store import Store
@@ -38,6 +39,9 @@ def record_decision(workspace: Workspace, period: int, authority: str, indicator
         raise ConfigError("give a reason; it is shown in status and feedback")
     who = who or getpass.getuser()
 
+    if kind == "correct_value":
+        _check_correction(workspace.catalogue[indicator], value)
+
     with Store(workspace.store_path) as store:
         if store.is_closed(period):
             raise PeriodClosedError(f"period {period} is closed; reopen it to record decisions")
@@ -50,6 +54,31 @@ def record_decision(workspace: Workspace, period: int, authority: str, indicator
     amount = f" {value:g}" if kind == "correct_value" and value is not None else ""
     return (f"decision {ident}: {who} {_WORDS[kind]}{amount} for {indicator}, {member.name} "
             f"({member.gss}), period {period}: {reason.strip()}")
+
+
+def _check_correction(indicator: Indicator, value: float | None) -> None:
+    """A corrected figure must pass the same hard checks as a returned one."""
+    if not indicator.is_input:
+        raise ConfigError(f"{indicator.id} is a {indicator.source} figure, not one an authority "
+                          "returns; only returned figures can be corrected")
+    if indicator.type == "choice":
+        raise ConfigError(f"{indicator.id} is a choice ({', '.join(indicator.choices)}); ask "
+                          "the authority to resubmit rather than correcting it with a number")
+    if value is None:
+        return
+    if indicator.type == "integer" and value != int(value):
+        raise ConfigError(f"{indicator.id} is a whole number; {value:g} is not")
+    low, high = indicator.minimum, indicator.maximum
+    if (low is not None and value < low) or (high is not None and value > high):
+        allowed = f"{_number(low)} to {_number(high)}".strip()
+        raise ConfigError(f"{_number(value)} is outside the allowed range for {indicator.id} "
+                          f"({allowed}); check the figure with the authority")
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
 
 
 def _decision_value(store: Store, period: int, authority: str, indicator: str, kind: str,
