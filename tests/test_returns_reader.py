@@ -245,6 +245,18 @@ def test_a_deleted_input_row_is_a_missing_cell(edit: Callable[..., Path]) -> Non
     assert result.inputs["net_revenue_expenditure"].value.value == 123456
 
 
+def test_a_row_deleted_in_libreoffice_is_a_missing_cell_not_a_missing_sheet(
+        edit: Callable[..., Path]) -> None:
+    def change(workbook: openpyxl.Workbook) -> None:
+        editing.delete_rows(workbook, "Profile", 7)  # the dwellings row
+        # LibreOffice writes a bare #REF!, without the sheet, for a name whose row it deleted.
+        for name in ("LEDNET_V_dwellings", "LEDNET_S_dwellings", "LEDNET_N_dwellings"):
+            workbook.defined_names[name].attr_text = "#REF!"
+
+    path = edit(change)
+    assert codes(path) == [("cell-missing", "Profile", "E7"), ("rows-deleted", "Profile", "E7")]
+
+
 def test_a_merged_input_cell_is_reported(edit: Callable[..., Path]) -> None:
     path = edit(lambda wb: wb["Local data"].merge_cells("E5:G5"))
     found = codes(path)

@@ -95,7 +95,12 @@ class Locator:
 
         text = defined.attr_text or ""
         if text.startswith("#REF!"):
-            self._sheet_missing(original.sheet, place)
+            # Excel writes a bare #REF! when the sheet went; LibreOffice also when only the
+            # row did. If the template's sheet is still there, it was the row.
+            if original.sheet in self._titles:
+                self._cell_missing(place, kind, original)
+            else:
+                self._sheet_missing(original.sheet, place)
             return None
         destination = _destination(text)
         if "#REF!" in text or destination is None:
