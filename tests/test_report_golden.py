@@ -42,25 +42,35 @@ def test_ranks_with_a_tie_an_exclusion_and_a_gap(reports: dict[str, str]) -> Non
     text = york(reports, "jobs_created_total")
     assert "120 rank 2= of 7 top quartile" in text
     # Network: median 70, mean 940/7 = 134.3, quartiles 50 and 120, min 30, max 500.
-    assert "Network 2= of 7 70 134 50 120 30 500 7 of 9" in text
+    assert ("Network (7 of 9 values): rank 2= of 7 · median 70 · mean 134 · quartiles 50 to 120 · "
+            "range 30 to 500") in text
     assert "Not compared: 1 missing, 1 excluded." in text
+    # The chart lists every member with a value, best first, York highlighted; Scarborough's
+    # excluded value is shown (greyed) but not ranked.
+    assert ("Leeds 500 York 120 Harrogate 120 Scarborough 80 Selby 70 Hambleton 60 Craven 40 "
+            "Ryedale 30") in text
 
 
 def test_comparator_groups(reports: dict[str, str]) -> None:
     text = york(reports, "jobs_created_total")
     # York is the only unitary authority; its family group has six comparable values.
-    assert "Unitary authorities too few values to compare (1; at least 3 needed) 1 of 1" in text
-    assert "North Yorkshire 1= of 6 65 73 45 108 30 120 6 of 8" in text
+    assert ("Unitary authorities (1 of 1 values): too few values to compare (1; at least 3 "
+            "needed)") in text
+    assert ("North Yorkshire (6 of 8 values): rank 1= of 6 · median 65 · mean 73 · quartiles 45 "
+            "to 108 · range 30 to 120") in text
 
     harrogate = section_text(reports[f"2012_{HARROGATE}_Harrogate"], "jobs_created_total")
-    assert "District councils 1 of 5 60 64 40 70 30 120 5 of 7" in harrogate
+    assert ("District councils (5 of 7 values): rank 1 of 5 · median 60 · mean 64 · quartiles "
+            "40 to 70 · range 30 to 120") in harrogate
 
 
 def test_target_band_ranks_by_distance_outside_the_band(reports: dict[str, str]) -> None:
     text = york(reports, "industrial_vacancy_rate")
     assert "7.5% rank 1= of 8 top quartile" in text
-    assert "Network 1= of 8 8.5% 8.4% 5.5% 10.5% 3.0% 15.0% 8 of 9" in text
-    assert "North Yorkshire 1= of 7 9.5% 8.7% 5.8% 11.0% 3.0% 15.0% 7 of 8" in text
+    assert ("Network (8 of 9 values): rank 1= of 8 · median 8.5% · mean 8.4% · quartiles 5.5% to "
+            "10.5% · range 3.0% to 15.0%") in text
+    assert ("North Yorkshire (7 of 8 values): rank 1= of 7 · median 9.5% · mean 8.7% · quartiles "
+            "5.8% to 11.0% · range 3.0% to 15.0%") in text
 
     craven = section_text(reports["2012_E07000163_Craven"], "industrial_vacancy_rate")
     assert "12.0% rank 6= of 8 bottom quartile" in craven
@@ -69,8 +79,10 @@ def test_target_band_ranks_by_distance_outside_the_band(reports: dict[str, str])
 def test_derived_indicator_and_both_network_ratios(reports: dict[str, str]) -> None:
     text = york(reports, "jobs_created_per_million")
     assert "120.0 rank 3= of 7 second quartile" in text
-    assert "Network 3= of 7 120.0 130.0 110.0 135.0 100.0 200.0 7 of 9" in text
-    assert "North Yorkshire 3= of 6 120.0 135.0 120.0 142.5 100.0 200.0 6 of 8" in text
+    assert ("Network (7 of 9 values): rank 3= of 7 · median 120.0 · mean 130.0 · quartiles 110.0 "
+            "to 135.0 · range 100.0 to 200.0") in text
+    assert ("North Yorkshire (6 of 8 values): rank 3= of 6 · median 120.0 · mean 135.0 · "
+            "quartiles 120.0 to 142.5 · range 100.0 to 200.0") in text
     # 940 jobs / £8.3m = 113.3; the mean of the seven ratios is 910 / 7 = 130.0.
     assert ("113.3 for the network as a whole (ratio of sums); 130.0 as the mean of members' "
             "figures (over 7 members)") in text
@@ -79,7 +91,8 @@ def test_derived_indicator_and_both_network_ratios(reports: dict[str, str]) -> N
 def test_neutral_indicator_is_shown_not_ranked(reports: dict[str, str]) -> None:
     text = york(reports, "ed_revenue_spend")
     assert "£1,000k context figure, not ranked" in text
-    assert "Network – £500k £1,022k £350k £800k £250k £5,000k 9 of 9" in text
+    assert ("Network (9 of 9 values): median £500k · mean £1,022k · quartiles £350k to £800k · "
+            "range £250k to £5,000k") in text
 
 
 def test_confidence_interval_against_the_median(reports: dict[str, str]) -> None:
@@ -140,7 +153,7 @@ def test_anonymised_report_names_only_its_authority(tmp_path: Path) -> None:
                  "Scarborough", "Selby", "Leeds"):
         assert name not in html
     # Letters follow GSS order over the member list: Harrogate (E07000165) is D, Leeds I.
-    assert ">D<" in html and ">I<" in html and "York" in html
+    assert "I 500 York 120 D 120" in section_text(html, "jobs_created_total")
 
 
 def test_anonymised_network_report_withholds_exclusion_reasons(tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def build_reports(workspace: Workspace, period: int, authorities: list[str] | No
         labels = (views.anonymous_labels(workspace.members, None) if anonymise
                   else {m.gss: m.name for m in workspace.members})
         html = network_html(bench, labels, footer, responses, anonymise)
-        # The network report is the longest job: start it first so both cores finish together.
+        # The network report is the longest job; write_pdfs starts the longest first.
         documents.insert(0, (html, folder / f"{period}_network{suffix}"))
 
     result = ReportResult(period, fingerprint=footer["fingerprint"])

@@ -1,7 +1,10 @@
 """Small SVG charts written directly: vector, a few kilobytes each, quick for WeasyPrint.
 
-Every bar of the non-highlighted members is one segment of a single ``<path>``, so a chart of
-300 authorities is still three or four elements.
+WeasyPrint lays out and draws SVG text one letter at a time (each letter is a Pango layout), so
+a chart labelled in SVG costs far more than its bars. The charts therefore carry no text: the
+ranking chart's member names and values are two columns of HTML lines beside a bar SVG whose
+rows are exactly one line tall, and the column and strip charts are named in their captions.
+Bars of one colour are one ``<path>``, so a chart of 300 authorities is still a few elements.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-WIDTH = 500
 LABELLED_MAX = 20  # above this many members, bars become unlabelled columns
-ROW = 18
-LABEL_WIDTH = 130
-OTHER, MINE, GREY = "#8da0cb", "#d95f02", "#d0d0d0"
+OTHER, MINE, GREY, BAND = "#8da0cb", "#d95f02", "#c4c4c4", "#e3f1e3"
+PLOT = 300  # width of the bar plot in SVG units; rows are ROW units tall
+ROW = 10
+LINE = 1.25  # the ranking chart's line height in em: one bar per line of names
+NNBSP = "\u202f"  # narrow no-break space: not stretched when a line is justified
 
 
 @dataclass(frozen=True)
@@ -27,55 +31,69 @@ class Bar:
     excluded: bool = False
 
 
-def ranking_chart(bars: list[Bar], median: float | None, median_text: str,
+def ranking_chart(bars: list[Bar], median: float | None, median_text: str = "",
                   band: tuple[float, float] | None = None, title: str = "") -> Markup:
-    """All members' values, best first, labelled, the chosen authority highlighted."""
+    """All members' values, best first: a column of "name value" lines, the bars beside it.
+
+    The chosen authority is bold with an orange bar, excluded values are grey, the median is
+    a dashed line (its value is in the key under the chart) and a target band is shaded.
+    Each line is justified so that the name sits left and the value right (a narrow no-break
+    space inside a name keeps it whole): one text box per member, and an SVG of one line's
+    height per bar, with no text in it.
+    """
     if not bars:
         return Markup("")
-    return _labelled(bars, median, median_text, band, title)
+    # The column is as wide as its longest line (see _em; bold is a tenth wider); the bars
+    # take the rest of the width.
+    column = max(_em(_clip(b.label)) + _em(b.text) for b in bars) * 1.1 + 1.2
+    low, high = _scale([b.value for b in bars], band)
+
+    def x(value: float) -> float:
+        return 2 + (value - low) / (high - low) * (PLOT - 4)
+
+    height = ROW * len(bars)
+    parts = [f'<div class="bars"><div class="bn" style="width:{column:.1f}em">{_lines(bars)}'
+             "</div>",
+             _open(PLOT, height, title, f'preserveAspectRatio="none" style="width:calc(100% - '
+                   f'{column + 0.1:.1f}em);height:{LINE * len(bars):g}em"')]
+    if band:
+        parts.append(f'<rect x="{x(band[0]):.1f}" y="0" width="{x(band[1]) - x(band[0]):.1f}" '
+                     f'height="{height}" fill="{BAND}"/>')
+    paths: dict[str, list[str]] = {OTHER: [], GREY: [], MINE: []}
+    for i, bar in enumerate(bars):
+        left, right = sorted((x(0.0), x(bar.value)))
+        length = max(right - left, 0.5)
+        colour = MINE if bar.highlight else GREY if bar.excluded else OTHER
+        paths[colour].append(f"M{left:.1f} {i * ROW + 2}h{length:.1f}v6h{-length:.1f}z")
+    for colour, segments in paths.items():
+        if segments:
+            parts.append(f'<path d="{"".join(segments)}" fill="{colour}"/>')
+    if median is not None:
+        parts.append(f'<path d="M{x(median):.1f} 0V{height}" stroke="#222" '
+                     'stroke-dasharray="3 2"/>')
+    parts.append("</svg></div>")
+    return Markup("".join(parts))
+
+
+def _lines(bars: list[Bar]) -> str:
+    out = []
+    for bar in bars:
+        text = f"{escape(_clip(bar.label)).replace(' ', NNBSP)} {escape(bar.text)}"
+        out.append(f"<b>{text}</b>" if bar.highlight else
+                   f'<span class="ex">{text}</span>' if bar.excluded else text)
+    return "\n".join(out)
+
+
+def _em(text: str) -> float:
+    """Roughly how many em ``text`` takes in a sans-serif face (DejaVu Sans is wide)."""
+    return sum(0.64 if c.isdigit() else 0.3 if c in ",.:;' " else
+               0.72 if c.isupper() else 0.6 for c in text)
 
 
 def _scale(values: list[float], band: tuple[float, float] | None) -> tuple[float, float]:
     values = values + (list(band) if band else [])
     low, high = min(0.0, *values), max(0.0, *values)
     return low, (high if high > low else low + 1.0)
-
-
-def _labelled(bars: list[Bar], median: float | None, median_text: str,
-              band: tuple[float, float] | None, title: str) -> Markup:
-    low, high = _scale([b.value for b in bars], band)
-    # Leave room after the longest bar for its value (about 7 units a character at 12px).
-    plot = WIDTH - LABEL_WIDTH - 8 - 7 * max(len(b.text) for b in bars)
-    top = 22
-    height = top + ROW * len(bars) + 4
-
-    def x(value: float) -> float:
-        return LABEL_WIDTH + (value - low) / (high - low) * plot
-
-    parts = [_open(height, title)]
-    if band:
-        parts.append(f'<rect x="{x(band[0]):.1f}" y="{top}" width="{x(band[1]) - x(band[0]):.1f}"'
-                     f' height="{ROW * len(bars)}" fill="#e8f3e8"/>')
-    others = []
-    for i, bar in enumerate(bars):
-        y = top + i * ROW
-        left, right = sorted((x(0.0), x(bar.value)))
-        colour = MINE if bar.highlight else GREY if bar.excluded else None
-        if colour:
-            parts.append(f'<rect x="{left:.1f}" y="{y + 3}" width="{right - left:.1f}" '
-                         f'height="{ROW - 6}" fill="{colour}"/>')
-        else:
-            others.append(f"M{left:.1f} {y + 3}h{right - left:.1f}v{ROW - 6}h{left - right:.1f}z")
-        weight = ' font-weight="bold"' if bar.highlight else ""
-        parts.append(f'<text x="{LABEL_WIDTH - 6}" y="{y + 13}" text-anchor="end"{weight}>'
-                     f"{escape(_clip(bar.label))}</text>")
-        parts.append(f'<text x="{right + 4:.1f}" y="{y + 13}"{weight}>{escape(bar.text)}</text>')
-    if others:
-        parts.append(f'<path d="{"".join(others)}" fill="{OTHER}"/>')
-    if median is not None:
-        parts.append(_median_line(x(median), top - 6, height - 2, median_text))
-    parts.append("</svg>")
-    return Markup("".join(parts))
 
 
 @dataclass(frozen=True)
@@ -90,22 +108,24 @@ class Columns:
     title: str
 
 
-HEIGHT, TOP, BOTTOM = 170, 18, 150
+WIDTH, HEIGHT, TOP, BOTTOM = 500, 150, 4, 146
 
 
-def column_chart(columns: Columns, highlight: int | None, label: str, text: str) -> Markup:
-    """The shared columns, with one authority's column drawn over them and named."""
+def column_chart(columns: Columns, highlight: int | None, label: str = "",
+                 text: str = "") -> Markup:
+    """The shared columns, with one authority's column drawn over them in orange.
+
+    ``label`` and ``text`` name the highlighted column in the chart's title; the report's key
+    names it in print.
+    """
     body, low, high = _column_body(columns)
     if highlight is None:
         return Markup(body + "</svg>")
     step = (WIDTH - 20) / len(columns.values)
     left = 10 + highlight * step
     upper, lower = sorted((_y(columns.values[highlight], low, high), _y(0.0, low, high)))
-    anchor = "end" if left > WIDTH / 2 else "start"
     return Markup(f'{body}<rect x="{left:.1f}" y="{upper:.1f}" width="{max(step, 2):.1f}" '
-                  f'height="{lower - upper:.1f}" fill="{MINE}"/>'
-                  f'<text x="{left:.1f}" y="{HEIGHT - 4}" font-weight="bold" '
-                  f'text-anchor="{anchor}">{escape(_clip(label))} {escape(text)}</text></svg>')
+                  f'height="{max(lower - upper, 0.5):.1f}" fill="{MINE}"/></svg>')
 
 
 def _y(value: float, low: float, high: float) -> float:
@@ -118,11 +138,11 @@ def _column_body(columns: Columns) -> tuple[str, float, float]:
     low, high = _scale(list(columns.values), columns.band)
     step = (WIDTH - 20) / len(columns.values)
     base = _y(0.0, low, high)
-    parts = [_open(HEIGHT, columns.title)]
+    parts = [_open(WIDTH, HEIGHT, columns.title)]
     if columns.band:
         top, bottom = _y(columns.band[1], low, high), _y(columns.band[0], low, high)
         parts.append(f'<rect x="10" y="{top:.1f}" width="{WIDTH - 20}" '
-                     f'height="{bottom - top:.1f}" fill="#e8f3e8"/>')
+                     f'height="{bottom - top:.1f}" fill="{BAND}"/>')
     # Columns sit one unit apart inside a group stretched to the plot width, so each column
     # is a short relative step ("m1 105V45") rather than absolute coordinates.
     shown: list[str] = []
@@ -139,10 +159,8 @@ def _column_body(columns: Columns) -> tuple[str, float, float]:
     parts.append("</g>")
     if columns.median is not None:
         ym = _y(columns.median, low, high)
-        parts.append(f'<line x1="10" x2="{WIDTH - 10}" y1="{ym:.1f}" y2="{ym:.1f}" '
-                     f'stroke="#222" stroke-dasharray="4 3"/>'
-                     f'<text x="{WIDTH - 10}" y="{ym - 3:.1f}" text-anchor="end">'
-                     f"median {escape(columns.median_text)}</text>")
+        parts.append(f'<path d="M10 {ym:.1f}H{WIDTH - 10}" stroke="#222" '
+                     'stroke-dasharray="4 3"/>')
     return "".join(parts), low, high
 
 
@@ -166,8 +184,11 @@ STRIP_WIDTH = 320
 
 
 def strip_chart(values: list[float], quartiles: tuple[float, float, float],
-                ends: tuple[str, str], title: str = "") -> Markup:
-    """A distribution on one line: the quartile box, the median and a dot per member."""
+                title: str = "") -> Markup:
+    """A distribution on one line: the quartile box, the median and a dot per member.
+
+    The ends of the line are the minimum and maximum; the caption gives them as figures.
+    """
     if not values:
         return Markup("")
     low, high = min(values), max(values)
@@ -178,30 +199,21 @@ def strip_chart(values: list[float], quartiles: tuple[float, float, float],
 
     q1, q2, q3 = quartiles
     dots = "".join(f"M{x(v):.1f} 18a4 4 0 1 0 0.01 0z" for v in values)
-    parts = [_open(52, title, STRIP_WIDTH),
+    parts = [_open(STRIP_WIDTH, 36, title),
              f'<rect x="{x(q1):.1f}" y="6" width="{max(x(q3) - x(q1), 1):.1f}" height="24" '
              f'fill="#e4e9f2" stroke="{OTHER}"/>',
-             f'<line x1="{x(q2):.1f}" x2="{x(q2):.1f}" y1="2" y2="34" stroke="#222" '
-             f'stroke-width="2"/>',
+             f'<path d="M{x(q2):.1f} 2V34" stroke="#222" stroke-width="2"/>',
              f'<path d="{dots}" fill="none" stroke="#3b4f7a" stroke-width="1.5"/>',
-             f'<text x="8" y="48">{escape(ends[0])}</text>',
-             f'<text x="{STRIP_WIDTH - 8}" y="48" text-anchor="end">{escape(ends[1])}</text>',
              "</svg>"]
     return Markup("".join(parts))
 
 
-def _open(height: float, title: str, width: int = WIDTH) -> str:
+def _open(width: int, height: float, title: str, extra: str = "") -> str:
+    """An ``<svg>`` of ``width`` by ``height`` units, sized as that many pixels unless ``extra``
+    says otherwise (the ranking chart's bars stretch to their box)."""
+    size = extra or f'width="{width}" height="{height:.0f}"'
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} '
-            f'{height:.0f}" width="{width}" height="{height:.0f}" role="img" font-size="12">'
-            f"<title>{escape(title)}</title>")
-
-
-def _median_line(x: float, y1: float, y2: float, text: str) -> str:
-    # The label sits above the first bar, clear of the value labels.
-    anchor = "end" if x > WIDTH - 90 else "start"
-    return (f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y1}" y2="{y2}" stroke="#222" '
-            f'stroke-dasharray="4 3"/><text x="{x:.1f}" y="{y1 - 3}" font-size="11" '
-            f'text-anchor="{anchor}">median {escape(text)}</text>')
+            f'{height:.0f}" {size} role="img"><title>{escape(title)}</title>')
 
 
 def _clip(label: str, size: int = 24) -> str:

@@ -28,9 +28,17 @@ def write_pdf(job: tuple[str, Path]) -> Path:
 
 
 def write_pdfs(jobs: list[tuple[str, Path]], workers: int = WORKERS) -> list[Path]:
-    """Render many PDFs; WeasyPrint is single-threaded, so use one process per core."""
+    """Render many PDFs; WeasyPrint is single-threaded, so use one process per core.
+
+    WeasyPrint's time grows with the length of the HTML, so the longest documents (the network
+    report) start first and the rest are handed out one at a time: no core sits idle while
+    the other finishes a long tail. Paths come back in the order of ``jobs``.
+    """
     workers = max(1, min(workers, os.cpu_count() or 1, len(jobs)))
     if workers == 1:
         return [write_pdf(job) for job in jobs]
+    order = sorted(jobs, key=lambda job: -len(job[0]))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(write_pdf, jobs, chunksize=2))
+        done = dict(zip((target for _, target in order), pool.map(write_pdf, order),
+                        strict=True))
+    return [done[target] for _, target in jobs]

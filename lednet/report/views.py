@@ -374,6 +374,5 @@ def distribution_chart(item: IndicatorBenchmark) -> Markup:
     if dist is None:
         return Markup("")
     values = list(item.network.values.values())
-    ind = item.indicator
     return strip_chart(values, (dist.lower_quartile, dist.median, dist.upper_quartile),
-                       (fmt(ind, dist.minimum), fmt(ind, dist.maximum)), title=ind.label)
+                       title=item.indicator.label)
