@@ -30,7 +30,7 @@ from .parse import (
 from .values import MISSING
 
 SOFT_CODES = ("large-change", "unexpected-zero", "unexpected-sign", "outlier",
-              "cross-check-failed")
+              "percent-as-fraction", "cross-check-failed")
 # A robust z-score (median and MAD) beyond this is an outlier; 3.5 is the usual cut-off.
 OUTLIER_Z = 3.5
 OUTLIER_MIN_MEMBERS = 5

@@ -406,6 +406,12 @@ class _CellParser:
                       f"{raw_text(value)} was stored as {_fmt(scaled)} percentage points",
                       parsed=scaled)
             return scaled
+        if self.ind.unit == "percent" and 0 < abs(value) < 1:
+            # LibreOffice keeps the template's literal-% format when 16.2% is typed and
+            # stores 0.162, so the fraction cannot be told from a real 0.162%: ask.
+            self.find("percent-as-fraction", f"{raw_text(value)} is less than 1%; if 16.2% was "
+                      f"meant, type 16.2 (percentages are typed as points, e.g. 45 for 45%), "
+                      "or confirm the figure in the notes cell", parsed=value)
         return value
 
     def text_number(self, text: str) -> float | None:

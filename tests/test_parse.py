@@ -198,3 +198,18 @@ def test_money_with_a_scale_suffix_is_stored_in_thousands(number: int, suffix: s
 @given(st.decimals(min_value=0, max_value=100, places=1))
 def test_a_percentage_typed_with_a_sign_is_stored_as_points(points: object) -> None:
     assert parse_number(f"{points}%", "percent").value == float(str(points))
+
+
+def test_a_percentage_under_one_point_asks_whether_it_was_typed_with_a_percent_sign() -> None:
+    """LibreOffice stores 16.2% typed into the template's literal-% cell as 0.162."""
+    from lednet.catalogue import load_catalogue
+    from lednet.parse import parse_returned
+    from lednet.returns.reader import CellFacts, ReturnedIndicator
+
+    indicator = load_catalogue()["industrial_vacancy_rate"]
+    facts = CellFacts(sheet="Local data", cell="E20", value=0.162, data_type="n", formula=None,
+                      number_format='#,##0.0\\%', hidden=False, merged=False)
+    parsed = parse_returned(indicator, ReturnedIndicator(indicator.id, facts, None, None))
+    assert parsed.value == 0.162
+    assert [(f.code, f.severity, f.cell) for f in parsed.findings] == [
+        ("percent-as-fraction", "warning", "E20")]
