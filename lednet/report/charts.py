@@ -185,7 +185,7 @@ STRIP_WIDTH = 320
 
 def strip_chart(values: list[float], quartiles: tuple[float, float, float],
                 title: str = "") -> Markup:
-    """A distribution on one line: the quartile box, the median and a dot per member.
+    """A distribution on one line: the quartile box, the median and a tick per member.
 
     The ends of the line are the minimum and maximum; the caption gives them as figures.
     """
@@ -198,12 +198,13 @@ def strip_chart(values: list[float], quartiles: tuple[float, float, float],
         return 8 + (value - low) / span * (STRIP_WIDTH - 16)
 
     q1, q2, q3 = quartiles
-    dots = "".join(f"M{x(v):.1f} 18a4 4 0 1 0 0.01 0z" for v in values)
+    # A tick per member (a rug), not a dot: an arc costs WeasyPrint far more than a line.
+    ticks = "".join(f"M{x(v):.1f} 11v14" for v in values)
     parts = [_open(STRIP_WIDTH, 36, title),
              f'<rect x="{x(q1):.1f}" y="6" width="{max(x(q3) - x(q1), 1):.1f}" height="24" '
              f'fill="#e4e9f2" stroke="{OTHER}"/>',
              f'<path d="M{x(q2):.1f} 2V34" stroke="#222" stroke-width="2"/>',
-             f'<path d="{dots}" fill="none" stroke="#3b4f7a" stroke-width="1.5"/>',
+             f'<path d="{ticks}" fill="none" stroke="#3b4f7a" stroke-width="1.5"/>',
              "</svg>"]
     return Markup("".join(parts))
 
