@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup
 
@@ -30,10 +31,16 @@ NOMIS_DATASETS = {"NM_2002_1": "ONS mid-year population estimates",
 
 
 def fmt(ind: Indicator, value: float | None, extra: int = 0) -> str:
-    """A value as the report prints it, with the unit and the indicator's decimals."""
+    """A value as the report prints it, with the unit and the indicator's decimals.
+
+    Rounding is half away from zero, as readers expect (94.5 -> 95), not Python's
+    round-half-to-even (94.5 -> 94).
+    """
     if value is None:
         return ""
-    number = f"{value:,.{ind.decimals + extra}f}"
+    places = Decimal(1).scaleb(-(ind.decimals + extra))
+    rounded = Decimal(repr(value)).quantize(places, rounding=ROUND_HALF_UP)
+    number = f"{rounded:,}"
     if number.startswith("-"):
         number = "−" + number[1:]
     if ind.unit == "gbp":
@@ -236,7 +243,8 @@ def trend(row: Row, item: IndicatorBenchmark, gss: str) -> None:
         sign = "+" if change > 0 else ""
         if ind.unit == "percent":
             # A change in a percentage is in points, not a percentage of itself.
-            row.change = f"{sign}{change:,.{ind.decimals}f} percentage points".replace("-", "−")
+            points = fmt(ind, change).removesuffix("%")
+            row.change = f"{sign}{points} percentage points"
         else:
             row.change = sign + fmt(ind, change)
     row.rank_change = item.rank_change(gss)
