@@ -22,6 +22,7 @@ from .charts import LABELLED_MAX, Bar, Columns, column_chart, ranking_chart, str
 
 NOMIS_ATTRIBUTION = ("Source: ONS / DWP, via Nomis (nomisweb.co.uk), "
                      "Open Government Licence v3.0")
+NOMIS_API = "https://www.nomisweb.co.uk/api/v01"
 NOMIS_DATASETS = {"NM_2002_1": "ONS mid-year population estimates",
                   "NM_17_5": "ONS Annual Population Survey",
                   "NM_30_1": "ONS Annual Survey of Hours and Earnings (resident analysis)",
@@ -70,6 +71,18 @@ def source_text(ind: Indicator, period: int) -> str:
         return f"Computed by lednet from members' figures: {ind.formula.text}."
     where = f" ({ind.statutory_source})" if ind.statutory_source else ""
     return f"The authority's return{where}."
+
+
+def nomis_query_url(ind: Indicator, period: int, gss: str) -> str:
+    """The public NOMIS query for one authority's figure, to show where a figure is missing.
+
+    Built from the catalogue, not the stored URL, which may name a mirror or the local
+    snapshot server the figures were actually fetched through.
+    """
+    from ..nomis.query import indicator_query, plan_requests
+
+    [planned] = plan_requests([indicator_query(ind, period)], [gss])
+    return planned.request.url(NOMIS_API)
 
 
 def anonymous_labels(members: list[Member], keep: str | None) -> dict[str, str]:
@@ -128,6 +141,7 @@ class Row:
     ci: str = ""
     ci_note: str = ""
     aggregate: str = ""
+    query: str = ""
     excluded: str = ""
     note: str = ""
     target: str = ""
@@ -226,6 +240,8 @@ def authority_row(shared: Shared, item: IndicatorBenchmark, member: Member,
     if ind.polarity == "target":
         row.target = (f"Target band {fmt(ind, ind.target_low)} to {fmt(ind, ind.target_high)} "
                       "(shaded in the chart): ranked by distance outside the band")
+    if ind.nomis is not None and figure.value is None:
+        row.query = nomis_query_url(ind, bench.period, gss)
     trend(row, item, gss)
     confidence(row, item, figure)
     row.aggregate = aggregate_text(item)
