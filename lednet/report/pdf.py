@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,22 @@ WORKERS = 2
 def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     # Reports are self-contained; anything that tries to load a URL is a bug, not a feature.
     raise ValueError(f"report tried to load {url}; reports must be self-contained")
+
+
+def watch_parent() -> None:
+    """Pool initializer: end this worker if the process that started it dies.
+
+    A killed run (cron's timeout, kill -9) would otherwise leave its workers waiting on a
+    pipe for ever, each holding a couple of hundred megabytes.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="lednet-parent-watch").start()
 
 
 def write_pdf(job: tuple[str, Path]) -> Path:
@@ -38,7 +56,7 @@ def write_pdfs(jobs: list[tuple[str, Path]], workers: int = WORKERS) -> list[Pat
     if workers == 1:
         return [write_pdf(job) for job in jobs]
     order = sorted(jobs, key=lambda job: -len(job[0]))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=watch_parent) as pool:
         done = dict(zip((target for _, target in order), pool.map(write_pdf, order),
                         strict=True))
     return [done[target] for _, target in jobs]
