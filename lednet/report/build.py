@@ -157,11 +157,14 @@ def response_rows(store: Store, bench: PeriodBenchmark) -> list[dict[str, Any]]:
         missing = sum(1 for i in inputs
                       if not bench.indicators[i.id].figures[member.gss].comparable
                       and not bench.indicators[i.id].figures[member.gss].text)
-        flagged = decided = 0
+        flagged = decided = errors = 0
         if submission is not None:
             flagged = store.db.execute(
                 "SELECT COUNT(*) FROM findings WHERE submission_id = ? AND severity IN "
                 "('warning', 'error')", (submission["id"],)).fetchone()[0]
+            errors = store.db.execute(
+                "SELECT COUNT(*) FROM findings WHERE submission_id = ? AND severity = 'error'",
+                (submission["id"],)).fetchone()[0]
         decided = store.db.execute(
             "SELECT COUNT(*) FROM decisions WHERE period = ? AND authority = ? AND kind IN "
             "('accept_value', 'correct_value', 'accept_explanation')",
@@ -169,6 +172,9 @@ def response_rows(store: Store, bench: PeriodBenchmark) -> list[dict[str, Any]]:
         rows.append({"gss": member.gss,
                      "returned": submission["received_at"][:10] if submission else "",
                      "after_close": member.gss in late,
+                     "rejected": bool(submission) and submission["outcome"] == "rejected",
+                     "errors": errors,
+                     "certified": bool(submission) and bool(submission["certified"]),
                      "inputs": len(inputs), "missing": missing, "flagged": flagged,
                      "accepted": decided})
     return rows
