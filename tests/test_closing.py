@@ -117,4 +117,4 @@ def test_the_network_report_flags_a_return_after_close(tmp_path: Path) -> None:
     result = build_reports(workspace, 2012, formats=["html"], out_dir=tmp_path / "out")
     network = next(p for p in result.paths if p.name == "2012_network.html")
     text = re.sub(r"<[^>]+>|\s+", " ", network.read_text(encoding="utf-8"))
-    assert re.search(r"Richmondshire +2012-06-01; a return arrived after close", text)
+    assert re.search(r"Richmondshire +2012-06-01; provisional; a return arrived after close", text)

@@ -126,7 +126,8 @@ def test_network_report_lists_every_member(reports: dict[str, str]) -> None:
                  "Scarborough", "Selby", "Leeds"):
         assert name in text
     assert "Leeds £5,000k 500 (1) 6.0% (1=)" in text
-    assert "9 of 9 members returned." in text
+    assert ("9 of 9 members returned; 0 of those returns are rejected (only their figures that "
+            "passed validation are compared) and 9 are provisional (not signed off).") in text
 
 
 def test_a_note_with_script_is_text(reports: dict[str, str]) -> None:
