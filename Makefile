@@ -27,6 +27,7 @@ test: syscheck $(STAMP)
 	$(BIN)/pytest -q
 
 benchmark: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
 
 clean:
