@@ -27,6 +27,9 @@ def freeze_period(workspace: Workspace, store: Store, period: int, reason: str) 
     if store.is_closed(period):
         raise PeriodClosedError(f"period {period} is already closed; reopen it first with "
                                 f"'lednet close --period {period} --reopen --reason ...'")
+    if period not in store.periods():
+        raise PeriodClosedError(f"the store holds nothing for period {period}, so there is "
+                                "nothing to close; check the period")
     store.record_catalogue(period, workspace.catalogue)
     exclusions = load_exclusions(workspace.exclusions_path, period)
     members = [m.gss for m in workspace.members_for(period)]

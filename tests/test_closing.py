@@ -118,3 +118,9 @@ def test_the_network_report_flags_a_return_after_close(tmp_path: Path) -> None:
     network = next(p for p in result.paths if p.name == "2012_network.html")
     text = re.sub(r"<[^>]+>|\s+", " ", network.read_text(encoding="utf-8"))
     assert re.search(r"Richmondshire +2012-06-01; provisional; a return arrived after close", text)
+
+
+def test_a_period_with_nothing_in_the_store_cannot_be_closed(tmp_path: Path) -> None:
+    workspace = golden_workspace.build(tmp_path)
+    with pytest.raises(PeriodClosedError, match="the store holds nothing for period 2099"):
+        close_period(workspace, 2099, reason="typo")
