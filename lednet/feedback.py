@@ -78,6 +78,10 @@ def write_feedback(workspace: Workspace, store: Store, period: int, authority: s
     The feedback is about the authority's current return, or about ``submission_id`` when
     given (a return that arrived after the period closed is kept but is not current).
     """
+    if period in store.stale_network_periods():  # an interrupted ingest left outliers due
+        from .ingest import period_catalogue, refresh_network_findings
+
+        refresh_network_findings(store, period_catalogue(workspace, store, period), period)
     member = workspace.member(authority)
     name = member.name if member is not None else authority
     workbook_path, html_path = feedback_paths(workspace, period, authority, name)
@@ -94,6 +98,8 @@ def write_feedback(workspace: Workspace, store: Store, period: int, authority: s
     atomic_write_text(html_path, render_html(name, authority, period, submission, findings,
                                              history, workspace.deadline(period)))
     written.append(html_path)
+    if submission_id is None:
+        store.clear_feedback_due(period, authority)
     return written
 
 

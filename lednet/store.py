@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -163,6 +163,22 @@ _MIGRATIONS: dict[int, str] = {
         fingerprint TEXT NOT NULL,
         snapshot TEXT NOT NULL,
         closed_at TEXT NOT NULL
+    );
+    """,
+    # 4: periods whose network (outlier) findings may not match the current returns: a merge
+    # marks its period in its own transaction, and the refresh that follows clears the mark in
+    # its, so a crash between the two is repaired by the next refresh. Likewise authorities
+    # whose feedback files are out of date (a new return, changed outliers), until written.
+    4: """
+    CREATE TABLE network_stale (
+        period INTEGER PRIMARY KEY,
+        since TEXT NOT NULL
+    );
+    CREATE TABLE feedback_due (
+        period INTEGER NOT NULL,
+        authority TEXT NOT NULL,
+        since TEXT NOT NULL,
+        PRIMARY KEY (period, authority)
     );
     """,
 }
@@ -502,6 +518,34 @@ class Store:
     def network_findings(self, period: int) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM findings WHERE period = ? AND scope = 'network' "
                                "ORDER BY id", (period,)).fetchall()
+
+    def mark_network_stale(self, db: sqlite3.Connection, period: int) -> None:
+        """Note, inside the caller's transaction, that a period's network findings are due."""
+        db.execute("INSERT OR IGNORE INTO network_stale (period, since) VALUES (?, ?)",
+                   (period, now()))
+
+    def clear_network_stale(self, db: sqlite3.Connection, period: int) -> None:
+        db.execute("DELETE FROM network_stale WHERE period = ?", (period,))
+
+    def stale_network_periods(self) -> list[int]:
+        """Periods whose network findings have not been recomputed since a merge."""
+        return [int(r[0]) for r in self.db.execute(
+            "SELECT period FROM network_stale ORDER BY period").fetchall()]
+
+    def mark_feedback_due(self, db: sqlite3.Connection, period: int, authority: str) -> None:
+        """Note, inside the caller's transaction, that an authority's feedback is out of date."""
+        db.execute("INSERT OR IGNORE INTO feedback_due (period, authority, since) "
+                   "VALUES (?, ?, ?)", (period, authority, now()))
+
+    def clear_feedback_due(self, period: int, authority: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM feedback_due WHERE period = ? AND authority = ?",
+                       (period, authority))
+
+    def feedback_due(self) -> list[tuple[int, str]]:
+        """(period, authority) whose feedback files have not been written since they changed."""
+        return [(int(r[0]), str(r[1])) for r in self.db.execute(
+            "SELECT period, authority FROM feedback_due ORDER BY period, authority").fetchall()]
 
     def submission_values(self, submission_id: int) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM submitted_values WHERE submission_id = ? "

@@ -49,9 +49,21 @@ def dwellings(store: Store) -> tuple[float | None, str]:
 
 def test_a_new_store_is_at_the_current_schema_version(tmp_path: Path) -> None:
     with Store(tmp_path / "s.sqlite") as store:
-        assert store.schema_version() == SCHEMA_VERSION == 3
+        assert store.schema_version() == SCHEMA_VERSION == 4
         tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
-        assert "closed_datasets" in tables
+        assert {"closed_datasets", "network_stale"} <= tables
+
+
+def test_a_period_marked_stale_stays_so_until_cleared(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        with store.transaction() as db:
+            store.mark_network_stale(db, 2013)
+            store.mark_network_stale(db, 2012)
+            store.mark_network_stale(db, 2012)
+        assert store.stale_network_periods() == [2012, 2013]
+        with store.transaction() as db:
+            store.clear_network_stale(db, 2012)
+        assert store.stale_network_periods() == [2013]
 
 
 def test_a_schema_1_store_is_migrated_in_place_keeping_its_rows(tmp_path: Path) -> None:
@@ -60,7 +72,8 @@ def test_a_schema_1_store_is_migrated_in_place_keeping_its_rows(tmp_path: Path) 
 
     with Store(path) as store:
         scope = store.db.execute("SELECT scope FROM findings").fetchone()[0]
-        assert (store.schema_version(), scope) == (3, "return")
+        assert (store.schema_version(), scope) == (4, "return")
+        assert store.stale_network_periods() == []
         assert len(store.db.execute("SELECT * FROM submissions").fetchall()) == 1
 
 

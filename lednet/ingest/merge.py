@@ -2,7 +2,10 @@
 
 A return's submission row, its values with provenance, its findings and the superseding of the
 authority's earlier return are committed together or not at all, so a crash or Ctrl-C halfway
-leaves the store as it was before that return. ``LEDNET_TEST_CRASH_AT`` names a point at which
+leaves the store as it was before that return. The merge also marks its period's network
+(outlier) findings stale; the session recomputes them once, after all its files, and clears the
+mark in the same transaction, so a crash in between is repaired by the next refresh.
+``LEDNET_TEST_CRASH_AT`` names a point at which
 the process kills itself, so tests can prove that without timing tricks.
 """
 
@@ -11,7 +14,6 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from ..store import Store
 
 CRASH_ENV = "LEDNET_TEST_CRASH_AT"
 CRASH_POINTS = ("merge:after-submission", "merge:after-values", "merge:after-findings",
-                "merge:before-commit", "network:after-delete")
+                "merge:before-commit", "ingest:between-files", "network:after-delete")
 
 
 def crash_point(name: str) -> None:
@@ -73,13 +75,12 @@ def record_refusal(store: Store, record: FileRecord, findings: list[Finding],
                                            "verdict": record.verdict}, period)
 
 
-def merge_submission(store: Store, record: FileRecord, submission: SubmissionRecord,
-                     refresh: Callable[[sqlite3.Connection], None] | None = None
+def merge_submission(store: Store, record: FileRecord, submission: SubmissionRecord
                      ) -> tuple[int, int | None]:
     """Store a return and supersede the authority's earlier one: (new id, superseded id).
 
-    ``refresh`` recomputes the findings that compare members, in the same transaction, so
-    they always match the set of current returns, even after a crash.
+    The set of current returns changes, so the period's findings that compare members are
+    marked stale in the same transaction; the caller refreshes them (once per session).
     """
     with store.transaction() as db:
         _file(store, db, record)
@@ -110,8 +111,9 @@ def merge_submission(store: Store, record: FileRecord, submission: SubmissionRec
         if superseded is not None:
             _note_superseded(store, db, superseded, submission_id, record)
         crash_point("merge:after-findings")
-        if refresh is not None and not submission.after_close:
-            refresh(db)
+        if not submission.after_close:
+            store.mark_network_stale(db, submission.period)
+            store.mark_feedback_due(db, submission.period, submission.authority)
 
         store.log_event("ingest:return", {
             "sha256": record.sha256, "authority": submission.authority,
@@ -148,8 +150,12 @@ def record_receipt_only(store: Store, sha256: str, source: Path, received_at: st
 
 def replace_network_findings(store: Store, db: sqlite3.Connection, period: int,
                              by_submission: dict[int, tuple[str, list[Finding]]]) -> None:
-    """Swap a period's cross-member findings for a fresh set, inside the caller's transaction."""
+    """Swap a period's cross-member findings for a fresh set, inside the caller's transaction.
+
+    The period is no longer stale once this commits.
+    """
     db.execute("DELETE FROM findings WHERE period = ? AND scope = 'network'", (period,))
     crash_point("network:after-delete")
     for submission_id, (sha256, findings) in sorted(by_submission.items()):
         store.insert_findings(db, sha256, submission_id, period, findings, scope="network")
+    store.clear_network_stale(db, period)

@@ -4,7 +4,9 @@ Every file gets a verdict, whatever it holds; nothing here lets a bad file end i
 The steps for one file are: archive the bytes, recognise a duplicate, refuse what is not a
 workbook, read the return (lednet.returns.reader), check the anchor (authority, period,
 catalogue version), parse and check every answer, and merge in one transaction. After all
-files, findings that compare members are recomputed and feedback files are written.
+files, findings that compare members are recomputed once per period (one transaction; a merge
+marks its period stale, so an interrupted session's periods are refreshed by the next), and
+feedback is written for the authorities whose return or findings changed.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ def ingest_paths(workspace: Workspace, paths: list[Path], period: int | None = N
         files = collect_files(paths)
         for path in progress(files, "ingest", total=len(files)):
             result.files.append(session.ingest_file(path))
+            if not dry_run:
+                merge.crash_point("ingest:between-files")
         if not dry_run:
             session.finish(result)
     return result
@@ -84,6 +88,7 @@ class _Session:
         self.touched: set[int] = set()
         self._catalogues: dict[str, Catalogue | None] = {}
         self._previous: dict[int, dict[tuple[str, str], float | None]] = {}
+        self._others: dict[int, list[MemberFigure]] = {}  # dry run: the store does not change
 
     # -- one file -------------------------------------------------------------------------
 
@@ -219,7 +224,7 @@ class _Session:
                 template_version=anchor.template_version, outcome=record.verdict,
                 certified=certified, signoff=read.signoff, after_close=after_close,
                 values=_value_rows(checked), findings=findings)
-            self._merge(record, submission, catalogue, verdict)
+            self._merge(record, submission, verdict)
         return verdict
 
     def _check(self, read: ReadReturn, catalogue: Catalogue, changes: dict[str, Change],
@@ -240,11 +245,12 @@ class _Session:
     def _outliers_if_merged(self, catalogue: Catalogue, period: int, authority: str,
                             checked: CheckedReturn, file: str) -> list[Finding]:
         """For a dry run: the outliers this return would have among the current returns."""
-        figures = [MemberFigure(v.authority, v.indicator, float(v.value), v.sheet, v.cell,
-                                v.note)
-                   for v in self.store.dataset(period)
-                   if v.authority != authority and v.sha256 and v.value is not None
-                   and v.status in (OK, ESTIMATED)]
+        if period not in self._others:
+            self._others[period] = [
+                MemberFigure(v.authority, v.indicator, float(v.value), v.sheet, v.cell, v.note)
+                for v in self.store.dataset(period)
+                if v.sha256 and v.value is not None and v.status in (OK, ESTIMATED)]
+        figures = [f for f in self._others[period] if f.authority != authority]
         figures += [MemberFigure(authority, ident, answer.number, answer.sheet, answer.cell,
                                  answer.note, file)
                     for ident, answer in checked.answers.items()
@@ -252,16 +258,11 @@ class _Session:
         return outlier_findings(catalogue, figures).get(authority, [])
 
     def _merge(self, record: merge.FileRecord, submission: merge.SubmissionRecord,
-               catalogue: Catalogue, verdict: FileVerdict) -> None:
-        period = submission.period
-
-        def refresh(db: sqlite3.Connection) -> None:
-            refresh_network_findings(self.store, catalogue, period, db)
-
+               verdict: FileVerdict) -> None:
         verdict.submission_id, verdict.superseded = merge.merge_submission(
-            self.store, record, submission, refresh)
+            self.store, record, submission)
         if not submission.after_close:
-            self.touched.add(period)
+            self.touched.add(submission.period)
 
     def _check_anchor(self, code: str, anchor_period: int, period: int,
                       member: Member | None, file: str) -> Finding | None:
@@ -350,7 +351,14 @@ class _Session:
         return member.name if member is not None else ""
 
     def finish(self, result: IngestResult) -> None:
-        """Attach the cross-member findings to this run's verdicts; write feedback."""
+        """Refresh the cross-member findings, attach them to this run's verdicts; feedback.
+
+        Every period this session merged into is refreshed, and any left stale by an earlier
+        session that was interrupted between its merges and its refresh.
+        """
+        for period in sorted(self.touched | set(self.store.stale_network_periods())):
+            refresh_network_findings(self.store, period_catalogue(self.workspace, self.store,
+                                                                  period), period)
         for verdict in result.files:
             if verdict.submission_id is None or verdict.outcome == DUPLICATE:
                 continue
@@ -370,9 +378,11 @@ class _Session:
             if self.workspace.member(verdict.authority) is None:
                 continue
             wanted.setdefault((verdict.period, verdict.authority), []).append(verdict)
-        for period in sorted(self.touched):
-            for row in self.store.current_submissions(period):
-                wanted.setdefault((period, row["authority"]), [])
+        # Returns merged and outliers changed, by this session or one interrupted before its
+        # feedback was written; everyone else's feedback is already up to date.
+        for period, authority in self.store.feedback_due():
+            if self.workspace.member(authority) is not None:
+                wanted.setdefault((period, authority), [])
         for (period, authority), verdicts in sorted(wanted.items()):
             # A return that arrived after closing is not current, but its feedback is about it.
             late = [v.submission_id for v in verdicts if v.after_close and v.submission_id]
@@ -388,12 +398,22 @@ class _Session:
 
 
 def refresh_network_findings(store: Store, catalogue: Catalogue, period: int,
-                             db: sqlite3.Connection | None = None) -> None:
+                             db: sqlite3.Connection | None = None) -> set[str]:
     """Recompute outliers over all current returns of a period and replace the old ones.
 
     The figures are the merged dataset's, so a value the coordinator accepted or corrected
-    counts too. Inside a merge pass its transaction's ``db``; alone, this opens its own.
+    counts too. Inside a transaction pass its ``db``; alone, this opens its own, and reads the
+    figures inside it so no merge can slip in between. Clears the period's stale mark; marks
+    feedback due for each authority whose network findings changed, and returns them.
     """
+    if db is not None:
+        return _refresh(store, catalogue, period, db)
+    with store.transaction() as own:
+        return _refresh(store, catalogue, period, own)
+
+
+def _refresh(store: Store, catalogue: Catalogue, period: int,
+             db: sqlite3.Connection) -> set[str]:
     submissions = {row["authority"]: row for row in store.current_submissions(period)}
     names = {row["sha256"]: _original_name(store, row["sha256"]) for row in submissions.values()}
     figures = [
@@ -406,11 +426,25 @@ def refresh_network_findings(store: Store, catalogue: Catalogue, period: int,
     found = outlier_findings(catalogue, figures)
     by_submission = {submissions[a]["id"]: (submissions[a]["sha256"], findings)
                      for a, findings in found.items()}
-    if db is not None:
-        merge.replace_network_findings(store, db, period, by_submission)
-        return
-    with store.transaction() as own:
-        merge.replace_network_findings(store, own, period, by_submission)
+    before = _network_by_authority(store, period)
+    merge.replace_network_findings(store, db, period, by_submission)
+    after = _network_by_authority(store, period)
+    changed = {a for a in before.keys() | after.keys() if before.get(a) != after.get(a)}
+    for authority in sorted(changed):
+        store.mark_feedback_due(db, period, authority)
+    return changed
+
+
+_FINDING_FIELDS = ("submission_id", "severity", "code", "file", "sheet", "cell", "indicator",
+                   "raw", "parsed", "message")
+
+
+def _network_by_authority(store: Store, period: int) -> dict[str, list[tuple[object, ...]]]:
+    """A period's network findings by authority, as comparable content (ids left out)."""
+    found: dict[str, list[tuple[object, ...]]] = {}
+    for row in store.network_findings(period):
+        found.setdefault(row["authority"], []).append(tuple(row[k] for k in _FINDING_FIELDS))
+    return {a: sorted(rows, key=repr) for a, rows in found.items()}
 
 
 def period_catalogue(workspace: Workspace, store: Store, period: int) -> Catalogue:
