@@ -172,9 +172,9 @@ def response_rows(store: Store, bench: PeriodBenchmark) -> list[dict[str, Any]]:
         rows.append({"gss": member.gss,
                      "returned": submission["received_at"][:10] if submission else "",
                      "after_close": member.gss in late,
-                     "rejected": bool(submission) and submission["outcome"] == "rejected",
+                     "rejected": submission is not None and submission["outcome"] == "rejected",
                      "errors": errors,
-                     "certified": bool(submission) and bool(submission["certified"]),
+                     "certified": submission is not None and bool(submission["certified"]),
                      "inputs": len(inputs), "missing": missing, "flagged": flagged,
                      "accepted": decided})
     return rows
