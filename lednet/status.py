@@ -126,6 +126,12 @@ class PeriodStatus:
 def period_status(workspace: Workspace, period: int) -> PeriodStatus:
     """The status of each member expected in ``period``."""
     with Store(workspace.store_path) as store:
+        if period in store.stale_network_periods():
+            # An interrupted ingest left the outlier findings behind the returns; bring them
+            # up to date so the counts below are the ones feedback will show.
+            from .ingest import period_catalogue, refresh_network_findings
+
+            refresh_network_findings(store, period_catalogue(workspace, store, period), period)
         members = [_member_status(store, member, period)
                    for member in workspace.members_for(period)]
         closed = store.is_closed(period)
