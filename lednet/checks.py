@@ -71,6 +71,7 @@ class Context:
     previous: Mapping[str, float | None] = field(default_factory=dict)
     changes: Mapping[str, Change] = field(default_factory=dict)
     missing_cells: frozenset[str] = frozenset()
+    previous_period: int | None = None  # named in messages: "last period" may be years ago
 
 
 def check_return(catalogue: Catalogue, inputs: Mapping[str, ReturnedLike],
@@ -184,7 +185,8 @@ def _soft(checked: CheckedReturn, indicator: Indicator, answer: Parsed,
     if previous is not None and _changed_a_lot(indicator, previous, value):
         checked.findings.append(_finding(
             "large-change", indicator, answer, context,
-            message=f"{_number(value)} against {_number(previous)} last period, a change of "
+            message=f"{_number(value)} against {_number(previous)} in "
+                    f"{context.previous_period or 'the previous period'}, a change of "
                     f"{_change_words(previous, value)}; please explain it in the notes cell"))
     if value == 0 and (indicator.required or previous):
         checked.findings.append(_finding(

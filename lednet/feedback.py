@@ -190,8 +190,11 @@ def render_html(name: str, authority: str, period: int, submission: sqlite3.Row 
     """The query list as a small self-contained HTML page; every text is escaped."""
     e = html.escape
     counts = {s: sum(1 for f in findings if f.severity == s) for s in (ERROR, WARNING, INFO)}
-    state = "no usable return received yet" if submission is None else (
+    signed = "" if submission is None else (
         "certified" if submission["certified"] else "provisional (sign-off incomplete)")
+    outcome = "" if submission is None else str(submission["outcome"]).replace("-", " ")
+    state = ("no usable return received yet" if submission is None
+             else f"{outcome}, {signed}")
     rows = "\n".join(
         f"<tr class='{e(f.severity)}'><td>{e(f.severity)}</td><td>{e(f.code)}</td>"
         f"<td>{e(f.location)}</td><td>{e(f.indicator)}</td><td>{e(f.raw)}</td>"

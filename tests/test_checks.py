@@ -164,3 +164,13 @@ def test_outliers_do_not_depend_on_the_order_of_the_figures() -> None:
 def test_an_explained_outlier_is_info() -> None:
     found = outlier_findings(CATALOGUE, figures({**SPREAD, "G": 30000}, note="Big programme"))
     assert [(f.code, f.severity) for f in found["G"]] == [("explained", "info")]
+
+
+def test_a_large_change_names_the_period_it_is_compared_with() -> None:
+    checked = check_return(CATALOGUE, returned(VALID, None), {}, {},
+                           Context("E06000014", "r.xlsx", previous={"dwellings": 80000},
+                                   previous_period=2009))
+    [finding] = checked.findings
+    assert finding.message == (
+        "Dwellings on the valuation list: 85,000 against 80,000 in 2009, a change of +5,000 "
+        "(+6%); please explain it in the notes cell")

@@ -94,3 +94,11 @@ def test_feedback_a_decision_left_out_of_date_is_written_by_the_next_ingest(
     with Store(ws.store_path) as store:
         assert store.feedback_due() == []
     assert feedback_files(ws, LEEDS) != leeds
+
+
+def test_the_html_query_list_says_a_rejected_return_is_rejected() -> None:
+    from lednet.feedback import render_html
+
+    submission = {"certified": 1, "outcome": "rejected"}
+    page = render_html("York", YORK, PERIOD, submission, [], [], "")  # type: ignore[arg-type]
+    assert "<p>Status: rejected, certified. 0 error(s) to correct" in page

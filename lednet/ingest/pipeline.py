@@ -233,6 +233,7 @@ class _Session:
         structure = [replace(f, authority=member.gss, file=file) for f in read.findings]
         context = Context(authority=member.gss, file=file,
                           previous=self._previous_for(period, member.gss), changes=changes,
+                          previous_period=self.store.previous_period(period),
                           missing_cells=_missing_cells(structure, read.inputs, catalogue))
         checked = check_return(catalogue, read.inputs, read.national,
                                read.anchor.issued_national, context)
