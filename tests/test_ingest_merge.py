@@ -18,6 +18,7 @@ from tests.test_ingest_support import (
     PERIOD,
     YORK,
     archived,
+    fill_valid,
     open_template,
     row_counts,
     save,
@@ -131,6 +132,21 @@ def test_a_return_for_another_period_is_rejected_saying_so(ws: Workspace,
     assert finding.message.startswith("this return is for period 2011, but period 2012 is "
                                       "being collected")
     assert stored_values(ws.store_path) == {}
+
+
+def test_a_return_refused_for_the_wrong_period_is_taken_for_its_own(ws: Workspace,
+                                                                     tmp_path: Path) -> None:
+    workbook = open_template(ws, YORK, PERIOD - 1)
+    fill_valid(workbook)
+    path = save(workbook, tmp_path, "york-2011.xlsx")
+    [refused] = ingest_paths(ws, [path], period=PERIOD).files
+    assert refused.findings[0].code == "wrong-period"
+
+    [again] = ingest_paths(ws, [path], period=PERIOD).files
+    assert again.outcome == "duplicate"  # same file, same wrong period: nothing new
+
+    [taken] = ingest_paths(ws, [path], period=PERIOD - 1).files
+    assert (taken.outcome, taken.period) == ("accepted", PERIOD - 1)
 
 
 def test_a_return_from_an_authority_that_is_not_a_member_is_rejected(

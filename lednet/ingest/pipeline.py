@@ -121,7 +121,7 @@ class _Session:
         identity = identify(path)
         record = self._keep(path, identity)
         known = self.store.known_file(record.sha256)
-        if known is not None:
+        if known is not None and not self._worth_another_look(record.sha256):
             return self._duplicate(record, known)
 
         refusal = identity.refusal
@@ -153,6 +153,21 @@ class _Session:
                 where = str(archived.path)
         return merge.FileRecord(archived.sha256, archived.size, identity.kind, where, path,
                                 received, "")
+
+    def _worth_another_look(self, sha256: str) -> bool:
+        """True for a file refused only because it was ingested under another --period.
+
+        Its bytes are not the problem, so the same file ingested for its own period must be
+        read again, not dismissed as a duplicate for ever.
+        """
+        earlier = {row[0] for row in self.store.db.execute(
+            "SELECT period FROM findings WHERE sha256 = ? AND code = 'wrong-period'",
+            (sha256,))}
+        if not earlier:
+            return False
+        taken = self.store.db.execute("SELECT 1 FROM submissions WHERE sha256 = ?",
+                                      (sha256,)).fetchone()
+        return taken is None and self.period not in earlier
 
     def _duplicate(self, record: merge.FileRecord, known: sqlite3.Row) -> FileVerdict:
         earlier, first = str(known["verdict"]), str(known["first_received"])
