@@ -60,6 +60,7 @@ CODES: dict[str, tuple[str, str]] = {
     # soft checks
     "large-change": (WARNING, "a big change from the previous period; please explain"),
     "unexpected-zero": (WARNING, "zero where a value is expected; please confirm"),
+    "extra-decimals": (INFO, "more decimal places than the catalogue asks for"),
     "percent-as-fraction": (WARNING, "a percentage under 1 that may have been typed with %"),
     "outlier": (WARNING, "far from the other members' values; please confirm"),
     "unexpected-sign": (WARNING, "a negative figure where one is not expected; please confirm"),

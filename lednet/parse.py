@@ -379,6 +379,13 @@ class _CellParser:
             self.find("not-whole-number", f"{_fmt(figure)} is not a whole number; this figure "
                       "is a count", parsed=figure)
             return self.result(figure, None, REJECTED)
+        asked = any(f.code == "percent-as-fraction" for f in self.findings)  # one query is enough
+        if (self.ind.type == "decimal" and not asked
+                and abs(round(figure, self.ind.decimals) - figure) > 1e-9):
+            places = f"{self.ind.decimals} decimal place{'s' if self.ind.decimals != 1 else ''}"
+            self.find("extra-decimals", f"{_fmt(figure)} has more than the {places} asked for; "
+                      "it is stored as given and printed rounded; check it is not a slip",
+                      parsed=figure)
         if status == ESTIMATED:
             self.find("status-recorded", "recorded as an estimate", parsed=ESTIMATED)
         return self.result(float(figure), None, status or OK)

@@ -213,3 +213,19 @@ def test_a_percentage_under_one_point_asks_whether_it_was_typed_with_a_percent_s
     assert parsed.value == 0.162
     assert [(f.code, f.severity, f.cell) for f in parsed.findings] == [
         ("percent-as-fraction", "warning", "E20")]
+
+
+def test_more_decimals_than_asked_are_kept_and_reported() -> None:
+    from lednet.catalogue import load_catalogue
+    from lednet.parse import parse_returned
+    from lednet.returns.reader import CellFacts, ReturnedIndicator
+
+    indicator = load_catalogue()["ed_staff_fte"]  # one decimal place
+    facts = CellFacts(sheet="Local data", cell="E8", value=60.987654, data_type="n",
+                      formula=None, number_format="#,##0.0", hidden=False, merged=False)
+    parsed = parse_returned(indicator, ReturnedIndicator(indicator.id, facts, None, None))
+    assert parsed.value == 60.987654
+    assert [(f.code, f.severity) for f in parsed.findings] == [("extra-decimals", "info")]
+    assert parsed.findings[0].message == (
+        "Economic development staff (FTE): 60.987654 has more than the 1 decimal place asked "
+        "for; it is stored as given and printed rounded; check it is not a slip")
