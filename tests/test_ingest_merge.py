@@ -11,6 +11,7 @@ import pytest
 
 from lednet.decisions import record_decision
 from lednet.ingest import ingest_paths
+from lednet.returns import editing
 from lednet.store import Store
 from lednet.workspace import Workspace, load_workspace
 from tests.test_ingest_support import (
@@ -118,6 +119,22 @@ def test_a_signed_return_is_certified_and_an_unsigned_one_provisional(
     result = ingest_paths(ws, [folder], period=PERIOD)
 
     assert {v.authority: v.certified for v in result.files} == {YORK: True, LEEDS: False}
+
+
+def test_a_sign_off_date_that_is_not_a_date_leaves_the_return_provisional(
+        ws: Workspace, tmp_path: Path) -> None:
+    workbook = open_template(ws, YORK)
+    fill_valid(workbook)
+    editing.fill(workbook, {}, signoff={"date": "yesterday"})
+    path = save(workbook, tmp_path, "york.xlsx")
+
+    [verdict] = ingest_paths(ws, [path], period=PERIOD).files
+
+    assert verdict.certified is False
+    [finding] = [f for f in verdict.findings if f.code == "provisional"]
+    assert finding.message == ("the sign-off date 'yesterday' is not a date (write it as "
+                               "15/06/2012), so the return is provisional; complete it to "
+                               "certify the figures")
 
 
 def test_a_return_for_another_period_is_rejected_saying_so(ws: Workspace,

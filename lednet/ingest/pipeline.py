@@ -492,14 +492,33 @@ def _missing_cells(structure: list[Finding], inputs: dict[str, ReturnedIndicator
 
 def _signoff(signoff: dict[str, str], authority: str, file: str) -> tuple[bool, list[Finding]]:
     """Certified when name, role and date are all given; otherwise provisional, and why."""
-    blank = [field for field in SIGNOFF_FIELDS if not str(signoff.get(field, "")).strip()]
-    if not blank:
-        return True, []
     from ..returns.layout import FRONT_SHEET
 
-    return False, [Finding("provisional", f"the sign-off block is incomplete ({', '.join(blank)} "
-                           "blank), so the return is provisional; complete it to certify the "
-                           "figures", authority=authority, file=file, sheet=FRONT_SHEET)]
+    blank = [field for field in SIGNOFF_FIELDS if not str(signoff.get(field, "")).strip()]
+    date = str(signoff.get("date", "")).strip()
+    if blank:
+        problem = f"the sign-off block is incomplete ({', '.join(blank)} blank)"
+    elif not _is_date(date):
+        problem = f"the sign-off date '{date}' is not a date (write it as 15/06/2012)"
+    else:
+        return True, []
+    return False, [Finding("provisional", f"{problem}, so the return is provisional; complete "
+                           "it to certify the figures", authority=authority, file=file,
+                           sheet=FRONT_SHEET)]
+
+
+def _is_date(text: str) -> bool:
+    """A date as an officer writes one, or as Excel stores a date cell (ISO, maybe a time)."""
+    import datetime as dt
+
+    for form in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y",
+                 "%d %B %Y", "%d %b %Y"):
+        try:
+            dt.datetime.strptime(text, form)
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 def _outcome(findings: list[Finding]) -> str:
