@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/profile_ingest.py /tmp/lednet-bench [COUNT] [TOP]
 
 Fills COUNT resubmissions (new figures, so new files) from the kept templates, then ingests
-them one by one under cProfile, and writes each authority's feedback as ingest does.
+them in one public ``ingest_paths`` session under cProfile, as ``lednet ingest`` does: each
+file, then the network findings once, then feedback where something changed.
 """
 
 from __future__ import annotations
@@ -24,9 +25,7 @@ PERIOD = 2022
 
 
 def main(argv: list[str]) -> int:
-    from lednet.feedback import write_feedback
-    from lednet.ingest.pipeline import _Session
-    from lednet.store import Store
+    from lednet.ingest import ingest_paths
     from lednet.workspace import load_workspace
 
     workspace = load_workspace(Path(argv[1]) / "lednet.yaml")
@@ -42,14 +41,12 @@ def main(argv: list[str]) -> int:
 
     profile = cProfile.Profile()
     started = time.perf_counter()
-    with Store(workspace.store_path) as store:
-        session = _Session(workspace, store, PERIOD, dry_run=False)
-        profile.enable()
-        for path in files:
-            session.ingest_file(path)
-            write_feedback(workspace, store, PERIOD, path.stem.split("_")[2])
-        profile.disable()
-    print(f"=== {len(files)} returns ingested, with feedback: "
+    profile.enable()
+    result = ingest_paths(workspace, files, period=PERIOD, dry_run=False)
+    profile.disable()
+    feedback = sum(1 for v in result.files if v.feedback)
+    print(f"=== one session of {len(files)} returns ({result.summary()}; feedback for "
+          f"{feedback} of them and any other authority whose findings changed): "
           f"{(time.perf_counter() - started) / len(files):.2f}s per return (profiled)")
     text = io.StringIO()
     pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(top)
