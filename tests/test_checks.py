@@ -6,22 +6,11 @@ from dataclasses import dataclass
 
 from lednet.catalogue import load_catalogue
 from lednet.checks import Context, MemberFigure, check_return, outlier_findings
+from tests.test_ingest_support import VALID
 
 CATALOGUE = load_catalogue()
 LOCAL_ROWS = {ind.id: row for row, ind in enumerate(CATALOGUE.section("local"), start=5)}
 PROFILE_ROWS = {ind.id: row for row, ind in enumerate(CATALOGUE.section("profile"), start=5)}
-VALID = {
-    "authority_type": "unitary", "area_hectares": 27200, "dwellings": 85000,
-    "net_revenue_expenditure": 120000, "has_economic_strategy": "yes",
-    "ed_revenue_spend": 1500, "ed_capital_spend": 800, "ed_external_funding": 2000,
-    "ed_staff_fte": 12.5, "businesses_supported": 300, "business_startups_supported": 120,
-    "jobs_created_full_time": 100, "jobs_created_part_time": 50, "jobs_created_total": 150,
-    "jobs_safeguarded": 40, "inward_investment_enquiries": 60,
-    "inward_investment_successes": 12, "major_planning_decisions": 45,
-    "major_planning_decisions_13_weeks": 30, "employment_land_available": 55.5,
-    "industrial_vacancy_rate": 7.5, "town_centre_vacancy_rate": 9.0,
-    "business_satisfaction": 78,
-}
 
 
 @dataclass(frozen=True)
