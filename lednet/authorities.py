@@ -92,11 +92,6 @@ def by_snac() -> dict[str, Authority]:
     return {a.snac: a for a in reference_authorities().values() if a.snac}
 
 
-def by_ecode() -> dict[str, Authority]:
-    """Authorities keyed by DCLG E-code (the key of Revenue Outturn data)."""
-    return {a.ecode: a for a in reference_authorities().values() if a.ecode}
-
-
 def lookup(code: str) -> Authority | None:
     """Find an authority by GSS code, former GSS code or old '00AA' code."""
     code = code.strip().upper()

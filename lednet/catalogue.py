@@ -82,10 +82,6 @@ class NomisSource:
                 return variant
         return self.default
 
-    def all_queries(self) -> Iterator[NomisQuery]:
-        yield self.default
-        yield from self.variants
-
 
 @dataclass(frozen=True)
 class Indicator:

@@ -31,7 +31,7 @@ class Bar:
     excluded: bool = False
 
 
-def ranking_chart(bars: list[Bar], median: float | None, median_text: str = "",
+def ranking_chart(bars: list[Bar], median: float | None,
                   band: tuple[float, float] | None = None, title: str = "") -> Markup:
     """All members' values, best first: a column of "name value" lines, the bars beside it.
 
@@ -103,7 +103,6 @@ class Columns:
     values: tuple[float, ...]
     excluded: tuple[bool, ...]
     median: float | None
-    median_text: str
     band: tuple[float, float] | None
     title: str
 

@@ -207,8 +207,7 @@ class Shared:
             order, dist = self.order(item), item.network.distribution
             self._columns[ind.id] = Columns(
                 tuple(f.value or 0.0 for f in order), tuple(bool(f.excluded) for f in order),
-                dist.median if dist else None, fmt(ind, dist.median) if dist else "",
-                target_band(ind), ind.label)
+                dist.median if dist else None, target_band(ind), ind.label)
         return self._columns[ind.id]
 
 
@@ -306,8 +305,7 @@ def member_chart(shared: Shared, item: IndicatorBenchmark, gss: str,
     bars = [Bar(labels.get(f.authority, f.authority), f.value or 0.0, fmt(ind, f.value),
                 f.authority == gss, bool(f.excluded)) for f in order]
     dist = item.network.distribution
-    return ranking_chart(bars, dist.median if dist else None,
-                         fmt(ind, dist.median) if dist else "", target_band(ind), ind.label)
+    return ranking_chart(bars, dist.median if dist else None, target_band(ind), ind.label)
 
 
 def chart_order(ind: Indicator, value: float) -> float:
